@@ -1,0 +1,3 @@
+from skaffold_ls.cli import main
+
+raise SystemExit(main())
