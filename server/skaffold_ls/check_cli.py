@@ -1,0 +1,149 @@
+"""`skaffold-ls check`: the language server's diagnostics, for CI and terminals."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.core.findings import Finding, Severity
+from skaffold_ls.schema.store import SchemaStore
+
+_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFORMATION,
+           "hint": Severity.HINT}
+
+
+class UsageError(Exception):
+    pass
+
+
+def is_skaffold_name(name: str) -> bool:
+    return (name.startswith("skaffold") or name.endswith(".skaffold.yaml")) and name.endswith((".yaml", ".yml"))
+
+
+def expand_paths(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            try:
+                found = sorted(
+                    Path(d) / f
+                    for d, dirs, files in os.walk(p, onerror=_raise)
+                    for f in files if is_skaffold_name(f)
+                    if not any(part in (".git", "node_modules") for part in Path(d).parts)
+                )
+            except OSError as e:
+                raise UsageError(f"cannot read directory {raw}: {e.strerror or e}") from e
+            if not found:
+                raise UsageError(f"no skaffold*.yaml files under {raw}")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        elif glob.has_magic(raw):
+            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            if not matches:
+                raise UsageError(f"no files match {raw}")
+            out.extend(matches)
+        else:
+            raise UsageError(f"no such file: {raw}")
+    return out
+
+
+def _raise(e: OSError) -> None:
+    raise e
+
+
+def read_text(path: Path) -> str:
+    """The file as text, or a UsageError that says why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror or e}") from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _NotText(e.start) from e
+
+
+class _NotText(Exception):
+    def __init__(self, offset: int):
+        self.offset = offset
+
+
+def run(args: argparse.Namespace) -> int:
+    store = SchemaStore(Path(args.schema_dir) if args.schema_dir else None)
+    if args.schema_dir and not Path(args.schema_dir).is_dir():
+        print(f"skaffold-ls: --schema-dir {args.schema_dir} is not a directory", file=sys.stderr)
+        return 2
+    options = AnalysisOptions(outdated_api_version=not args.no_outdated, schema_only=args.schema_only)
+    threshold = _LEVELS[args.severity]
+    try:
+        files = expand_paths(args.paths)
+    except UsageError as e:
+        print(f"skaffold-ls: {e}", file=sys.stderr)
+        return 2
+    errors = 0
+    io_problem = False
+    report: list[dict[str, Any]] = []
+    for path in files:
+        try:
+            text = read_text(path)
+        except UsageError as e:
+            print(f"skaffold-ls: {e}", file=sys.stderr)
+            io_problem = True
+            continue
+        except _NotText as e:
+            findings = [_not_utf8(e.offset)]
+            lines: list[str] = []
+        else:
+            analysis = analyze(text, path.resolve(), store, options)
+            if analysis.not_skaffold and str(path) in args.paths:
+                print(f"skaffold-ls: {path}: not a skaffold config (apiVersion {analysis.not_skaffold}); skipped",
+                      file=sys.stderr)
+            findings = analysis.findings
+            lines = analysis.parsed.lines
+        for f in findings:
+            if f.severity > threshold:
+                continue
+            errors += f.is_error
+            if args.format == "json":
+                report.append(_json(path, f, lines))
+            else:
+                print(f"{path}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
+                      f"{f.severity.label} {f.code} {f.message}")
+    if args.format == "json":
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    elif not errors and not io_problem:
+        print(f"skaffold-ls: {len(files)} file(s) checked, no errors", file=sys.stderr)
+    if io_problem:
+        return 2
+    return 1 if errors else 0
+
+
+def _not_utf8(offset: int) -> Finding:
+    from skaffold_ls.core.findings import Range
+
+    return Finding("not-utf8", Severity.ERROR,
+                   f"file is not UTF-8 text (invalid byte at offset {offset}); skaffold reads UTF-8 YAML",
+                   Range.of(0, 0, 0, 1))
+
+
+def _json(path: Path, f: Finding, lines: list[str]) -> dict[str, Any]:
+    return {
+        "file": str(path),
+        "line": f.range.start.line + 1,
+        "column": f.range.start.col + 1,
+        "endLine": f.range.end.line + 1,
+        "endColumn": f.range.end.col + 1,
+        "severity": f.severity.label,
+        "code": f.code,
+        "message": f.message,
+        "data": f.data,
+    }

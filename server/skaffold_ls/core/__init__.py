@@ -1,0 +1,1 @@
+"""Editor-independent core: document model, findings, analysis. Never imports pygls."""

@@ -1,0 +1,121 @@
+"""One file, all findings: parse, pick each document's schema, validate, run checks.
+
+This is what both the language server and `skaffold-ls check` call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skaffold_ls.core.findings import Finding
+from skaffold_ls.core.validate import DocumentSchema, ValidationOptions, validate_document
+from skaffold_ls.core.yamldoc import MAX_FILE_BYTES, ParsedFile, YamlDocument, check_alias_budget, parse
+from skaffold_ls.schema.store import SchemaStore
+
+
+@dataclass(slots=True)
+class AnalysisOptions:
+    outdated_api_version: bool = True
+    schema_only: bool = False  # skip the checks beyond the schema (files, debug readiness...)
+    max_file_bytes: int = MAX_FILE_BYTES
+
+
+@dataclass(slots=True)
+class DocumentInfo:
+    document: YamlDocument
+    schema: DocumentSchema
+    aliases_refused: bool = False
+
+
+@dataclass(slots=True)
+class Analysis:
+    path: Path | None
+    parsed: ParsedFile
+    documents: list[DocumentInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    # Set when every document names a non-skaffold apiVersion (a Kubernetes
+    # manifest called skaffold-rbac.yaml, say): such files get no findings.
+    not_skaffold: str | None = None
+
+
+@dataclass(slots=True)
+class CheckContext:
+    """What a check beyond the schema gets: the whole analysis so far and where the file is."""
+
+    analysis: Analysis
+    store: SchemaStore
+    options: AnalysisOptions
+
+    @property
+    def path(self) -> Path | None:
+        return self.analysis.path
+
+    @property
+    def folder(self) -> Path | None:
+        return self.analysis.path.parent if self.analysis.path is not None else None
+
+
+Check = Callable[[CheckContext], list[Finding]]
+# Checks beyond the schema register here (see skaffold_ls/checks/__init__.py).
+CHECKS: list[Check] = []
+
+
+def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisOptions | None = None) -> Analysis:
+    options = options or AnalysisOptions()
+    parsed = parse(text, max_bytes=options.max_file_bytes)
+    analysis = Analysis(path=path, parsed=parsed, findings=list(parsed.findings))
+    if not parsed.analysable:
+        return analysis
+    foreign = _foreign_api_version(parsed)
+    if foreign is not None:
+        analysis.not_skaffold = foreign
+        analysis.findings = []
+        return analysis
+    vopts = ValidationOptions(outdated_api_version=options.outdated_api_version)
+    for doc in parsed.documents:
+        bomb = check_alias_budget(doc)
+        if bomb is not None:
+            analysis.findings.append(bomb)
+        ds, findings = validate_document(doc, store, vopts, follow_aliases=bomb is None)
+        analysis.documents.append(DocumentInfo(doc, ds, aliases_refused=bomb is not None))
+        analysis.findings.extend(findings)
+    if not options.schema_only:
+        _load_checks()
+        ctx = CheckContext(analysis, store, options)
+        for check in CHECKS:
+            try:
+                analysis.findings.extend(check(ctx))
+            except Exception as e:  # a broken check must never take the others down
+                from skaffold_ls.core.findings import Range, Severity
+
+                analysis.findings.append(Finding(
+                    "internal-error", Severity.WARNING,
+                    f"skaffold-ls check {getattr(check, '__name__', check)!s} failed: {e!r}",
+                    Range.of(0, 0, 0, 1)))
+    analysis.findings.sort(key=lambda f: (f.range.start, f.severity))
+    return analysis
+
+
+def _foreign_api_version(parsed: ParsedFile) -> str | None:
+    """The apiVersion of a file that is clearly not a skaffold config, else None."""
+    foreign = None
+    for doc in parsed.documents:
+        value = doc.scalar_at("apiVersion")
+        if value is None or not value.value:
+            continue
+        if value.value.startswith("skaffold/"):
+            return None
+        foreign = foreign or value.value
+    return foreign
+
+
+_checks_loaded = False
+
+
+def _load_checks() -> None:
+    global _checks_loaded
+    if not _checks_loaded:
+        _checks_loaded = True
+        import skaffold_ls.checks  # noqa: F401  (registers into CHECKS)
