@@ -1,0 +1,65 @@
+// Entry point. Order matters: everything the user can invoke is registered before the language
+// server starts, and the start is last and cannot fail activation.
+import * as vscode from 'vscode';
+import { adapterEndpoint, DEBUG_TYPE } from './debugConfig';
+import { DebugRunner } from './debugRun';
+import { ServerManager, ToolResolver } from './server';
+
+let server: ServerManager | undefined;
+let runner: DebugRunner | undefined;
+
+export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
+  const serverOutput = vscode.window.createOutputChannel('Skaffold Language Server');
+  const debugOutput = vscode.window.createOutputChannel('Skaffold Debug');
+  const status = vscode.window.createStatusBarItem('skaffold.status', vscode.StatusBarAlignment.Left, 10);
+  status.name = 'Skaffold';
+  status.show();
+  ctx.subscriptions.push(serverOutput, debugOutput, status);
+
+  const tools = new ToolResolver(ctx, serverOutput);
+  runner = new DebugRunner(ctx, tools, debugOutput, status);
+  server = new ServerManager(ctx, tools, serverOutput, (text) => { status.tooltip = `${text}\nClick: Debug on Kubernetes`; });
+  ctx.subscriptions.push(runner, server);
+
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand('skaffold.debugOnKubernetes', () => runner!.debugOnKubernetes()),
+    vscode.commands.registerCommand('skaffold.stop', () => runner!.stop()),
+    vscode.commands.registerCommand('skaffold.restartServer', async () => {
+      serverOutput.appendLine('[skaffold] restart requested');
+      await server!.restart();
+    }),
+    vscode.commands.registerCommand('skaffold.showOutput', () => debugOutput.show()),
+    // Delve (dlv exec --headless) and debugpy (--listen) are DAP servers: connect VS Code to them directly.
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
+      createDebugAdapterDescriptor(session) {
+        const ep = adapterEndpoint(session.configuration);
+        if (!ep) {
+          throw new Error('Skaffold debug configuration needs "port" (the forwarded debug port).');
+        }
+        return new vscode.DebugAdapterServer(ep.port, ep.host);
+      },
+    }),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
+      // F5 without a launch.json: run the whole flow instead of failing on a missing port.
+      resolveDebugConfiguration(_folder, config) {
+        if (!config.type && !config.request && !config.name) {
+          void vscode.commands.executeCommand('skaffold.debugOnKubernetes');
+          return undefined;
+        }
+        return config;
+      },
+    }),
+  );
+
+  // Last, and never allowed to throw out of activate().
+  try {
+    void server.start().catch((e) => serverOutput.appendLine(`[skaffold] start failed: ${(e as Error).message}`));
+  } catch (e) {
+    serverOutput.appendLine(`[skaffold] start failed: ${(e as Error).message}`);
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await runner?.stop();
+  await server?.stop();
+}
