@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,7 @@ def _entries(definition: dict):
         yield from (alternative.get("properties") or {}).items()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _upstream() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Return ({key: versions present}, {key: upstream description texts})."""
     versions: dict[str, set[str]] = {}
@@ -93,9 +93,7 @@ def _longest_shared_run(a: str, b: str) -> int:
     wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return 0
-    match = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(
-        0, len(wa), 0, len(wb)
-    )
+    match = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
     return match.size
 
 
