@@ -1,0 +1,78 @@
+"""The document model: ranges, partial models on syntax errors, and bad input."""
+
+from __future__ import annotations
+
+import time
+
+from skaffold_ls.core.findings import Pos
+from skaffold_ls.core.yamldoc import (
+    AliasBombError,
+    Mapping,
+    Scalar,
+    check_alias_budget,
+    locate,
+    parse,
+    to_python,
+)
+
+BOMB = "".join(
+    f"{chr(97 + i)}: &{chr(97 + i)} [{', '.join([f'*{chr(96 + i)}'] * 9) if i else ', '.join(['x'] * 9)}]\n"
+    for i in range(10)
+)
+
+
+def test_ranges_are_code_points():
+    pf = parse("a: 😀😀\nb: é\n")
+    root = pf.documents[0].root
+    assert isinstance(root, Mapping)
+    b = root.pair("b")
+    assert b is not None and b.value.range.start == Pos(1, 3)
+    a = root.get("a")
+    assert isinstance(a, Scalar) and a.range.end == Pos(0, 5)
+
+
+def test_syntax_error_keeps_the_model_before_it():
+    pf = parse("apiVersion: skaffold/v4beta14\nbuild:\n  artifacts:\n  - image: a\n    ko: [x\n")
+    assert pf.findings and pf.findings[0].code == "yaml-syntax"
+    doc = pf.documents[0]
+    assert doc.complete is False
+    data = to_python(doc.root)
+    assert data["apiVersion"] == "skaffold/v4beta14"
+    assert data["build"]["artifacts"][0]["image"] == "a"
+
+
+def test_locate_paths():
+    pf = parse("build:\n  artifacts:\n  - image: a\n    docker:\n      dockerfile: D\n")
+    doc = pf.documents[0]
+    loc = locate(doc, Pos(4, 8))
+    assert loc is not None and loc.path == ["build", "artifacts", 0, "docker", "dockerfile"] and loc.on_key
+    loc = locate(doc, Pos(4, 19))
+    assert loc is not None and loc.path[-1] == "dockerfile" and not loc.on_key
+
+
+def test_alias_bomb_is_refused_without_expanding():
+    pf = parse(BOMB)
+    start = time.perf_counter()
+    finding = check_alias_budget(pf.documents[0])
+    assert finding is not None and finding.code == "alias-bomb"
+    assert time.perf_counter() - start < 1.0  # memoised: linear in what is written
+    try:
+        to_python(pf.documents[0].root)
+    except AliasBombError:
+        pass
+    else:
+        raise AssertionError("expansion past the budget must raise")
+
+
+def test_merge_keys_apply_like_yaml_v3():
+    pf = parse("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n")
+    assert to_python(pf.documents[0].root)["x"] == {"a": 1, "b": 3}
+
+
+def test_deep_nesting_and_binary_and_size_end_in_findings():
+    assert parse("[" * 10_000 + "]" * 10_000).findings[0].code == "too-deep"
+    assert parse("a: b\x00c\n").findings[0].code == "binary-content"
+    big = "a: " + "x" * (5 * 1024 * 1024) + "\n"
+    assert parse(big).findings[0].code == "file-too-large"
+    deep_block = "".join(" " * i + f"k{i}:\n" for i in range(1000))
+    assert parse(deep_block).findings[0].code == "too-deep"
