@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Install what skaffold-ls needs, on a fresh Debian machine or a developer's.
+#
+#   bash scripts/install.sh            Python package + its dependencies in .venv (enough for `check`)
+#   bash scripts/install.sh --all      also the test tools: Go + Delve, Neovim, Chromium, Node packages
+#                                      (the VS Code extension, code-server, playwright-core)
+#
+# Idempotent: re-running skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ALL=0
+[ "${1:-}" = "--all" ] && ALL=1
+
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    echo "install.sh: please install ${missing[*]} with your package manager" >&2
+    return 1
+  fi
+  if [ $APT_UPDATED = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  echo "install.sh: apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# --- Python ---------------------------------------------------------------
+PY=${PYTHON:-python3}
+if ! command -v "$PY" >/dev/null; then apt_install python3; fi
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    apt_install python3-venv
+    "$PY" -m venv .venv
+  fi
+fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+if [ $ALL = 1 ]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "install.sh: Python package installed in $ROOT/.venv ($(.venv/bin/skaffold-ls --version))"
+
+[ $ALL = 1 ] || exit 0
+
+# --- Test tools -----------------------------------------------------------
+# Go + Delve run the debug-bridge tests' apps exactly as `skaffold debug` does;
+# Neovim is a real LSP client; Chromium + code-server are real VS Code.
+apt_install golang-go delve neovim chromium libkrb5-dev ripgrep git
+if [ -f vscode-extension/package-lock.json ]; then
+  (cd vscode-extension && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ -f tests/vscode/package-lock.json ]; then
+  (cd tests/vscode && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ -x scripts/setup-code-server.sh ] || [ -f scripts/setup-code-server.sh ]; then
+  bash scripts/setup-code-server.sh "$ROOT/.cache/code-server"
+fi
+echo "install.sh: test tools installed"
