@@ -38,8 +38,8 @@ def check_profile_patches(ctx: CheckContext) -> list[Finding]:
         if not isinstance(base, dict):
             continue
         base.pop("profiles", None)
-        for profile_node in profiles.items:
-            profile_node = deref(profile_node)
+        for item in profiles.items:
+            profile_node = deref(item)
             if not isinstance(profile_node, Mapping):
                 continue
             patches = deref(profile_node.get("patches"))
@@ -50,8 +50,8 @@ def check_profile_patches(ctx: CheckContext) -> list[Finding]:
             except AliasBombError:
                 continue
             data = overlay(copy.deepcopy(base), profile if isinstance(profile, dict) else {})
-            for patch_node in patches.items:
-                patch_node = deref(patch_node)
+            for patch_item in patches.items:
+                patch_node = deref(patch_item)
                 if isinstance(patch_node, Mapping):
                     out.extend(_check_patch(patch_node, data))
     return out

@@ -147,10 +147,10 @@ class _Validator:
             target = node.target
             if target is None or not self.follow_aliases:
                 return
-            key = (id(target), repr(spec))
-            if key in self._alias_seen:
+            seen = (id(target), repr(spec))
+            if seen in self._alias_seen:
                 return  # the same anchor checked against the same type: once is enough
-            self._alias_seen.add(key)
+            self._alias_seen.add(seen)
             self.check(target, spec, path)
             return
         kind = spec.kind

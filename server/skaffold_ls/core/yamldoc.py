@@ -1,3 +1,5 @@
+# PyYAML types event marks as optional; the parser always sets them.
+# mypy: disable-error-code="union-attr"
 """The document model: YAML nodes with ranges, the way skaffold reads them.
 
 We compose nodes ourselves from libyaml's event stream instead of using PyYAML's
@@ -259,7 +261,7 @@ class _Builder:
         self._count = 0
         self._aliases = False
 
-    def feed(self, event: yaml.Event) -> None:
+    def feed(self, event: Any) -> None:  # yaml.Event subclasses; marks are always set by the parser
         if isinstance(event, yaml.DocumentStartEvent):
             self._doc_start = Pos(event.start_mark.line, event.start_mark.column)
             self._root = None
@@ -269,23 +271,21 @@ class _Builder:
         elif isinstance(event, yaml.DocumentEndEvent):
             self._finish_document(Pos(event.end_mark.line, event.end_mark.column), complete=True)
         elif isinstance(event, yaml.ScalarEvent):
-            node = Scalar(_range(event), event.anchor, _tag(event.tag), event.value, event.style or None)
-            self._add(node)
+            self._add(Scalar(_range(event), event.anchor, _tag(event.tag), event.value, event.style or None))
         elif isinstance(event, yaml.AliasEvent):
-            target = self._anchors.get(event.anchor)
+            target = self._anchors.get(event.anchor or "")
             self._aliases = True
             if target is None:
                 self.findings.append(Finding(
                     "yaml-undefined-alias", Severity.ERROR,
                     f"alias `*{event.anchor}` names no anchor defined before it",
                     _range(event)))
-            self._add(Alias(_range(event), None, None, event.anchor, target))
+            self._add(Alias(_range(event), None, None, event.anchor or "", target))
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(self._stack) >= MAX_DEPTH:
                 raise _TooDeep(event.start_mark)
             cls = Mapping if isinstance(event, yaml.MappingStartEvent) else Sequence
-            node = cls(_range(event), event.anchor, _tag(event.tag), flow=bool(event.flow_style))
-            self._stack.append((node, []))
+            self._stack.append((cls(_range(event), event.anchor, _tag(event.tag), flow=bool(event.flow_style)), []))
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             node, children = self._stack.pop()
             node.range = Range(node.range.start, Pos(event.end_mark.line, event.end_mark.column))
@@ -349,7 +349,7 @@ class _Builder:
         self._finish_document(last, complete=False)
 
 
-def _range(event: yaml.Event) -> Range:
+def _range(event: Any) -> Range:
     s, e = event.start_mark, event.end_mark
     return Range(Pos(s.line, s.column), Pos(e.line, e.column))
 
