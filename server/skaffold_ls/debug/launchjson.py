@@ -1,0 +1,225 @@
+"""launch.json is the user's file: JSONC-preserving updates by minimal text edits.
+
+The file is parsed with json-five's model loader, which keeps the character offsets of
+every node. Our entries (found by `name`) are replaced in place by splicing new text over
+exactly their span; new entries are inserted before the closing `]`. Everything outside
+our entries — comments, trailing commas, the user's own configurations, formatting — is
+kept byte for byte. Keys the user added to one of our entries are kept (ours win on
+conflicts). Writes are atomic (temp file in the same folder + `os.replace`). A file that
+does not parse is never written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+HEADER = (
+    "// Attach configurations named \"skaffold: ...\" are maintained by skaffold-ls\n"
+    "// (`skaffold-ls debug` / `skaffold-ls launch-config --write`); it updates them in place\n"
+    "// and leaves everything else in this file alone.\n"
+)
+
+
+class LaunchJsonError(Exception):
+    """launch.json exists but cannot be parsed or has an unexpected shape; nothing was written."""
+
+
+def _load_model(text: str, path: Path) -> Any:
+    from json5.loader import ModelLoader, loads
+
+    try:
+        return loads(text, loader=ModelLoader())
+    except Exception as e:  # json-five raises JSON5DecodeError and friends
+        raise LaunchJsonError(f"{path}: cannot parse launch.json (JSON with comments): {e}; the file was left untouched") from e
+
+
+def _plain(text: str) -> Any:
+    import json5
+
+    return json5.loads(text)
+
+
+def _span(node: Any) -> tuple[int, int]:
+    return int(node._tok.index), int(node._end_tok.end)
+
+
+def _key_name(key: Any) -> str:
+    return str(getattr(key, "characters", None) or getattr(key, "name", None) or "")
+
+
+def _find_key(obj: Any, name: str) -> Any | None:
+    for kvp in obj.key_value_pairs:
+        if _key_name(kvp.key) == name:
+            return kvp
+    return None
+
+
+def _line_indent(text: str, offset: int) -> str:
+    start = text.rfind("\n", 0, offset) + 1
+    m = re.match(r"[ \t]*", text[start:offset])
+    return m.group(0) if m else ""
+
+
+def _indent_unit(text: str) -> str:
+    for line in text.splitlines():
+        m = re.match(r"^([ \t]+)\S", line)
+        if m:
+            return m.group(1)
+    return "    "
+
+
+def _format(value: Any, base_indent: str, unit: str) -> str:
+    if unit.startswith("\t"):
+        dumped = json.dumps(value, indent="\t", ensure_ascii=False)
+    else:
+        dumped = json.dumps(value, indent=len(unit), ensure_ascii=False)
+    return dumped.replace("\n", "\n" + base_indent)
+
+
+def read_launch_json(path: Path) -> dict[str, Any]:
+    """The plain data of launch.json ({} when the file does not exist)."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    _load_model(text, path)
+    data = _plain(text)
+    if not isinstance(data, dict):
+        raise LaunchJsonError(f"{path}: the top level is not an object; the file was left untouched")
+    return data
+
+
+def update_text(
+    text: str,
+    entries: Sequence[Mapping[str, Any]],
+    compounds: Sequence[Mapping[str, Any]] = (),
+    path: Path = Path("launch.json"),
+    managed_keys: Sequence[str] | None = None,
+) -> str:
+    """Return `text` with `entries` (configurations) and `compounds` upserted by name."""
+    for entry in entries:
+        text = _upsert(text, "configurations", entry, path, managed_keys)
+    for comp in compounds:
+        text = _upsert(text, "compounds", comp, path, None)
+    return text
+
+
+def _upsert(text: str, section: str, entry: Mapping[str, Any], path: Path, managed_keys: Sequence[str] | None) -> str:
+    model = _load_model(text, path)
+    root = model.value
+    if type(root).__name__ != "JSONObject":
+        raise LaunchJsonError(f"{path}: the top level is not an object; the file was left untouched")
+    unit = _indent_unit(text)
+    kvp = _find_key(root, section)
+    if kvp is None:
+        # add `"section": [ entry ]` as the last member of the root object
+        start, end = _span(root)
+        inner_indent = _line_indent(text, start) + unit
+        body = f'"{section}": [\n{inner_indent}{unit}{_format(dict(entry), inner_indent + unit, unit)}\n{inner_indent}]'
+        return _insert_member(text, root, body, inner_indent, start, end)
+    arr = kvp.value
+    if type(arr).__name__ != "JSONArray":
+        raise LaunchJsonError(f"{path}: \"{section}\" is not a list; the file was left untouched")
+    plain_items = _plain(text[_span(arr)[0]:_span(arr)[1]])
+    for node, item in zip(arr.values, plain_items, strict=False):
+        if isinstance(item, dict) and item.get("name") == entry.get("name"):
+            merged = _merge_entry(item, entry, managed_keys)
+            s, e = _span(node)
+            indent = _line_indent(text, s)
+            return text[:s] + _format(merged, indent, unit) + text[e:]
+    a_start, a_end = _span(arr)
+    if arr.values:
+        last_s, last_e = _span(arr.values[-1])
+        indent = _line_indent(text, last_s)
+        tail = text[last_e:a_end - 1]
+        has_comma = tail.lstrip().startswith(",")
+        if has_comma:
+            comma_at = last_e + tail.index(",")
+            insert_at = comma_at + 1
+            return text[:insert_at] + "\n" + indent + _format(dict(entry), indent, unit) + "," + text[insert_at:]
+        return text[:last_e] + ",\n" + indent + _format(dict(entry), indent, unit) + text[last_e:]
+    outer = _line_indent(text, a_start)
+    indent = outer + unit
+    inside = text[a_start + 1:a_end - 1]
+    return (text[:a_start + 1] + inside.rstrip(" \t\n") + "\n" + indent + _format(dict(entry), indent, unit)
+            + "\n" + outer + text[a_end - 1:])
+
+
+def _insert_member(text: str, obj: Any, body: str, indent: str, start: int, end: int) -> str:
+    if obj.key_value_pairs:
+        last = obj.key_value_pairs[-1].value
+        _, last_e = _span(last)
+        tail = text[last_e:end - 1]
+        if tail.lstrip().startswith(","):
+            at = last_e + tail.index(",") + 1
+            return text[:at] + "\n" + indent + body + "," + text[at:]
+        return text[:last_e] + ",\n" + indent + body + text[last_e:]
+    outer = _line_indent(text, start)
+    return text[:start + 1] + "\n" + indent + body + "\n" + outer + text[end - 1:]
+
+
+def _merge_entry(existing: Mapping[str, Any], ours: Mapping[str, Any], managed_keys: Sequence[str] | None) -> dict[str, Any]:
+    """Managed keys come from us (absent from ours = removed); every other key keeps the user's value."""
+    managed = set(managed_keys) if managed_keys is not None else set(ours)
+    merged: dict[str, Any] = dict(ours)
+    for k, v in existing.items():
+        if k not in managed:
+            merged[k] = v
+    return merged
+
+
+def new_file_text(entries: Sequence[Mapping[str, Any]], compounds: Sequence[Mapping[str, Any]] = ()) -> str:
+    data: dict[str, Any] = {"version": "0.2.0", "configurations": [dict(e) for e in entries]}
+    if compounds:
+        data["compounds"] = [dict(c) for c in compounds]
+    return HEADER + json.dumps(data, indent=4, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = None
+    with contextlib.suppress(OSError):
+        mode = path.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=".launch.json.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def upsert_launch_json(
+    path: Path,
+    entries: Sequence[Mapping[str, Any]],
+    compounds: Sequence[Mapping[str, Any]] = (),
+    managed_keys: Sequence[str] | None = None,
+) -> bool:
+    """Create or update launch.json; returns True when the file changed."""
+    if path.exists():
+        try:
+            old = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise LaunchJsonError(f"{path}: cannot read: {e}; the file was left untouched") from e
+        if not old.strip():
+            new = new_file_text(entries, compounds)
+        else:
+            new = update_text(old, entries, compounds, path, managed_keys)
+        if new == old:
+            return False
+    else:
+        new = new_file_text(entries, compounds)
+    write_atomic(path, new)
+    return True

@@ -1,0 +1,405 @@
+"""Source mapping: where the debuggee's sources lived at build time, derived from the build.
+
+The remote root comes from how the artifact is built (FACTS §e, §f), never from a prompt:
+
+- ko under `skaffold debug` builds locally without `-trimpath`: the binary records local
+  absolute paths, so no mapping is needed; with `-trimpath` in `ko.flags` the recorded paths
+  are module paths (`go.mod`).
+- Dockerfile Go builds: the stage whose `go build` produced the binary; its `COPY`
+  destinations and `WORKDIR` (golang images start in `/go`) give the remote root for the
+  copied folder of the artifact `context`; `-trimpath` switches to the module path.
+- buildpacks: `/workspace`. Python/Node Dockerfiles: the final stage's `COPY` destination or
+  `WORKDIR`. The event's `workingDir` is only a fallback hint.
+- custom/bazel/unknown: best effort, said plainly; a per-artifact override in
+  `<workspace>/.skaffold-ls.yaml` (`debug.artifacts.<image>.sourceMap`) always wins.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from skaffold_ls.buildfiles.dockerfile import (
+    SKAFFOLD_DEBUG_BUILD_ARGS,
+    Dockerfile,
+    DockerfileError,
+    Stage,
+    parse_dockerfile,
+)
+from skaffold_ls.buildfiles.gomod import find_go_mod
+from skaffold_ls.skaffold_config import Artifact
+
+# runtime → (port name, skaffold's default container port)
+DEFAULT_PORTS: dict[str, tuple[str, int]] = {
+    "go": ("dlv", 56268),
+    "python": ("dap", 5678),
+    "nodejs": ("devtools", 9229),
+    "jvm": ("jdwp", 5005),
+}
+RUNTIMES = ("go", "python", "nodejs", "jvm", "netcore")
+OVERRIDES_FILE = ".skaffold-ls.yaml"
+NAME_PREFIX = "skaffold: "
+COMPOUND_NAME = "skaffold: all"
+
+Confidence = Literal["derived", "override", "hint", "best-effort", "none-needed"]
+
+
+@dataclass(frozen=True)
+class PathMap:
+    local: Path  # absolute local directory
+    remote: str  # absolute remote directory, or a Go module path for -trimpath builds
+
+
+@dataclass
+class SourceMapping:
+    runtime: str | None
+    maps: list[PathMap]  # empty: identity (local paths are the recorded ones) or not needed
+    how: str  # one line: where the mapping comes from
+    confidence: Confidence
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalize_runtime(value: str | None) -> str | None:
+    if not value:
+        return None
+    v = value.strip().lower()
+    table = {
+        "go": "go", "golang": "go", "nodejs": "nodejs", "node": "nodejs", "npm": "nodejs",
+        "jvm": "jvm", "java": "jvm", "python": "python", "netcore": "netcore", ".net": "netcore",
+        "dotnet": "netcore",
+    }
+    return table.get(v)
+
+
+def load_overrides(workspace: Path) -> dict[str, dict[str, Any]]:
+    """`debug.artifacts` of `<workspace>/.skaffold-ls.yaml`, {} when absent or unreadable."""
+    path = workspace / OVERRIDES_FILE
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    arts = (data.get("debug") or {}).get("artifacts") if isinstance(data, dict) else None
+    return {str(k): v for k, v in arts.items() if isinstance(v, dict)} if isinstance(arts, dict) else {}
+
+
+def guess_runtime(artifact: Artifact) -> str | None:
+    """The runtime `skaffold debug` would most likely detect, from files only."""
+    explicit = normalize_runtime(artifact.runtime_type)
+    if explicit:
+        return explicit
+    if artifact.builder == "ko":
+        return "go"
+    if artifact.builder == "jib":
+        return "jvm"
+    if artifact.builder in ("docker", "kaniko") and artifact.dockerfile is not None:
+        df = _parse(artifact)
+        if df is not None:
+            r = _runtime_from_dockerfile(df, artifact.docker_target)
+            if r:
+                return r
+    ctx = artifact.context
+    if (ctx / "go.mod").is_file():
+        return "go"
+    if (ctx / "package.json").is_file():
+        return "nodejs"
+    if any((ctx / f).is_file() for f in ("requirements.txt", "pyproject.toml", "setup.py", "Pipfile")):
+        return "python"
+    if any((ctx / f).is_file() for f in ("pom.xml", "build.gradle", "build.gradle.kts")):
+        return "jvm"
+    return None
+
+
+def _runtime_from_dockerfile(df: Dockerfile, target: str | None) -> str | None:
+    final = df.target_stage(target)
+    env = final.env
+    words: list[str] = []
+    for c in (final.entrypoint, final.cmd):
+        if c is not None:
+            words.extend(posixpath.basename(w) for w in c.argv[:3])
+    if any(k in env for k in ("GODEBUG", "GOGC", "GOMAXPROCS", "GOTRACEBACK", "KO_DATA_PATH")) or df.go_build_for(target):
+        return "go"
+    if any(k.startswith("PYTHON") for k in env) or any(w.startswith("python") for w in words):
+        return "python"
+    if any(k in env for k in ("NODE_VERSION", "NODEJS_VERSION", "NODE_ENV")) or any(w in ("node", "nodemon", "npm") for w in words):
+        return "nodejs"
+    if any(k in env for k in ("JAVA_TOOL_OPTIONS", "JAVA_VERSION")) or "java" in words:
+        return "jvm"
+    repo = final.image_repository
+    for prefix, runtime in (("python", "python"), ("node", "nodejs"), ("golang", "go"), ("openjdk", "jvm"),
+                            ("eclipse-temurin", "jvm"), ("amazoncorretto", "jvm")):
+        if repo.startswith(prefix):
+            return runtime
+    return None
+
+
+def _parse(artifact: Artifact) -> Dockerfile | None:
+    if artifact.dockerfile is None:
+        return None
+    try:
+        df0 = parse_dockerfile(artifact.dockerfile)
+        args = dict(artifact.build_args)
+        for k, v in SKAFFOLD_DEBUG_BUILD_ARGS.items():
+            if df0.declares_arg(k):
+                args.setdefault(k, v)
+        return parse_dockerfile(artifact.dockerfile, build_args=args)
+    except DockerfileError:
+        return None
+
+
+def derive_mapping(
+    artifact: Artifact | None,
+    workspace: Path,
+    runtime: str | None = None,
+    working_dir: str | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> SourceMapping:
+    """The source mapping for `artifact` (None: only the event's hints are known)."""
+    workspace = workspace.resolve()
+    runtime = normalize_runtime(runtime) or (guess_runtime(artifact) if artifact else None)
+    ov = (overrides or {}).get(artifact.image) if artifact else None
+    if ov:
+        runtime = normalize_runtime(ov.get("runtime")) or runtime
+        maps = [
+            PathMap(local=(workspace / str(m.get("local", "."))).resolve(), remote=str(m["remote"]))
+            for m in ov.get("sourceMap") or []
+            if isinstance(m, dict) and m.get("remote")
+        ]
+        return SourceMapping(runtime, maps, f"override in {OVERRIDES_FILE}", "override")
+    if artifact is None:
+        local = workspace
+        if working_dir and runtime in ("python", "nodejs", "go"):
+            return SourceMapping(
+                runtime, [PathMap(local, working_dir)],
+                f"the container's working directory {working_dir} (artifact not found in skaffold.yaml)",
+                "hint", ["artifact not found in skaffold.yaml: the mapping is a guess from workingDir"],
+            )
+        return SourceMapping(runtime, [], "nothing known about this artifact", "best-effort",
+                             ["artifact not found in skaffold.yaml: no source mapping"])
+    if runtime == "jvm":
+        return SourceMapping(runtime, [], "JVM debuggers map by class name", "none-needed")
+    if artifact.builder == "ko":
+        return _ko_mapping(artifact, workspace)
+    if artifact.builder == "buildpacks":
+        return SourceMapping(runtime, [PathMap(artifact.context, "/workspace")],
+                             "buildpacks build in /workspace", "derived")
+    if artifact.builder in ("docker", "kaniko"):
+        df = _parse(artifact)
+        if df is None:
+            return _best_effort(artifact, runtime, working_dir, f"cannot read {artifact.dockerfile}")
+        if runtime == "go":
+            return _docker_go_mapping(artifact, df, workspace, working_dir)
+        if runtime in ("python", "nodejs", "netcore", None):
+            return _docker_interpreted_mapping(artifact, df, runtime, working_dir)
+    return _best_effort(artifact, runtime, working_dir, f"the {artifact.builder} builder is opaque to skaffold-ls")
+
+
+def _best_effort(artifact: Artifact, runtime: str | None, working_dir: str | None, why: str) -> SourceMapping:
+    warn = (f"{artifact.image}: {why}; the source mapping is a best-effort guess. "
+            f"Set debug.artifacts.{artifact.image}.sourceMap in {OVERRIDES_FILE} to fix it.")
+    if working_dir:
+        return SourceMapping(runtime, [PathMap(artifact.context, working_dir)],
+                             f"best effort: artifact context → container workingDir {working_dir}", "best-effort", [warn])
+    return SourceMapping(runtime, [], "best effort: no mapping", "best-effort", [warn])
+
+
+def _ko_mapping(artifact: Artifact, workspace: Path) -> SourceMapping:
+    ko = artifact.ko
+    build_dir = artifact.context / (ko.dir if ko and ko.dir else ".")
+    if ko is not None and ko.trimpath:
+        mod = find_go_mod(build_dir)
+        if mod is None:
+            return SourceMapping("go", [], "ko with -trimpath but no go.mod found", "best-effort",
+                                 [f"{artifact.image}: -trimpath in ko.flags and no go.mod: breakpoints will not bind"])
+        return SourceMapping("go", [PathMap(mod.root, mod.module)],
+                             f"ko with -trimpath: recorded paths are module paths ({mod.module})", "derived",
+                             [f"{artifact.image}: ko.flags has -trimpath; remove it for simpler debugging"])
+    return SourceMapping("go", [], "ko builds locally without -trimpath under skaffold debug: "
+                         "the binary records local paths", "derived")
+
+
+def _stage_chain(df: Dockerfile, stage: Stage) -> list[Stage]:
+    chain = [stage]
+    while chain[-1].parent_stage is not None:
+        chain.append(df.stages[chain[-1].parent_stage])
+    return list(reversed(chain))
+
+
+def _context_pairs(df: Dockerfile, stage: Stage, before_line: int | None = None) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for s in _stage_chain(df, stage):
+        for cp in s.context_copies:
+            if before_line is not None and s is stage and cp.line > before_line:
+                continue
+            pairs.extend(cp.context_roots())
+    return pairs
+
+
+def _pick_pair(pairs: list[tuple[str, str]], remote_dir: str) -> tuple[str, str] | None:
+    def covers(remote: str) -> bool:
+        return remote_dir == remote or remote_dir.startswith(remote.rstrip("/") + "/") or remote == "/"
+
+    covering = [p for p in pairs if covers(p[1])]
+    if covering:
+        # prefer whole-context copies, then the deepest destination
+        return sorted(covering, key=lambda p: (p[0] != ".", -len(p[1])))[0]
+    return pairs[-1] if pairs else None
+
+
+def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, working_dir: str | None) -> SourceMapping:
+    build = df.go_build_for(artifact.docker_target)
+    if build is None:
+        final = df.target_stage(artifact.docker_target)
+        pairs = _context_pairs(df, final)
+        pair = _pick_pair(pairs, final.workdir)
+        if pair is None:
+            return _best_effort(artifact, "go", working_dir, "no `go build` found in the Dockerfile")
+        return SourceMapping("go", [PathMap((artifact.context / pair[0]).resolve(), pair[1])],
+                             "no `go build` found; using the final stage's COPY", "best-effort",
+                             [f"{artifact.image}: no `go build` in {artifact.dockerfile}; mapping guessed"])
+    stage = df.stage_of(build)
+    stage_label = f"stage '{stage.name}'" if stage.name else f"stage {stage.index}"
+    pairs = _context_pairs(df, stage, before_line=build.line)
+    pkg = build.main_package
+    compile_dir = posixpath.normpath(posixpath.join(build.dir, pkg if not pkg.endswith(".go") else posixpath.dirname(pkg) or "."))
+    pair = _pick_pair(pairs, compile_dir)
+    warnings: list[str] = []
+    if pair is None:
+        pair = (".", build.dir)
+        warnings.append(f"{artifact.image}: no COPY of the build context found before `go build`; "
+                        f"assuming the context was compiled in {build.dir}")
+    local_root = (artifact.context / pair[0]).resolve()
+    if build.trimpath:
+        rel = posixpath.relpath(compile_dir, pair[1]) if compile_dir.startswith(pair[1]) else "."
+        mod = find_go_mod(local_root / rel, stop_at=workspace if workspace in local_root.parents or workspace == local_root else None)
+        if mod is None:
+            return SourceMapping("go", [], f"{stage_label}: `go build -trimpath` without go.mod", "best-effort",
+                                 [*warnings, f"{artifact.image}: -trimpath build and no go.mod found: breakpoints will not bind"])
+        return SourceMapping(
+            "go", [PathMap(mod.root, mod.module)],
+            f"{stage_label} (line {build.line}): `go build -trimpath` records module paths ({mod.module})",
+            "derived", [*warnings, f"{artifact.image}: -trimpath makes standard-library frames unmappable; "
+                        "drop it for debug builds"],
+        )
+    return SourceMapping(
+        "go", [PathMap(local_root, pair[1])],
+        f"{stage_label} (line {build.line}): sources compiled in {pair[1]}", "derived", warnings,
+    )
+
+
+def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str | None, working_dir: str | None) -> SourceMapping:
+    final = df.target_stage(artifact.docker_target)
+    pairs = _context_pairs(df, final)
+    # follow COPY --from=<stage> of a folder that stage got from the context
+    for cp in final.copies:
+        if cp.from_stage is None:
+            continue
+        src_stage = df.stage(cp.from_stage)
+        if src_stage is None:
+            continue
+        for local_rel, remote in _context_pairs(df, src_stage):
+            for src in cp.sources:
+                s = posixpath.normpath(src if src.startswith("/") else posixpath.join(src_stage.workdir, src))
+                if remote == s or remote.startswith(s.rstrip("/") + "/"):
+                    tail = posixpath.relpath(remote, s)
+                    pairs.append((local_rel, posixpath.normpath(posixpath.join(cp.dest, tail))))
+    target_dir = working_dir or final.workdir
+    pair = _pick_pair(pairs, target_dir)
+    if pair is not None:
+        return SourceMapping(runtime, [PathMap((artifact.context / pair[0]).resolve(), pair[1])],
+                             f"final stage COPY into {pair[1]}", "derived")
+    if final.workdir_explicit:
+        return SourceMapping(runtime, [PathMap(artifact.context, final.workdir)],
+                             f"final stage WORKDIR {final.workdir} (no COPY of the context found)", "best-effort",
+                             [f"{artifact.image}: no COPY of the build context in the final stage; using WORKDIR"])
+    return _best_effort(artifact, runtime, working_dir, "no COPY of the build context in the final stage")
+
+
+# ---------------------------------------------------------------- configurations
+
+
+def vscode_path(p: Path, workspace: Path) -> str:
+    """`${workspaceFolder}`-relative when inside the workspace, else absolute."""
+    p = p.resolve()
+    ws = workspace.resolve()
+    if p == ws:
+        return "${workspaceFolder}"
+    if ws in p.parents:
+        return "${workspaceFolder}/" + p.relative_to(ws).as_posix()
+    return p.as_posix()
+
+
+def expand_vscode_variables(value: Any, workspace_folder: Path) -> Any:
+    """Resolve `${workspaceFolder}` and `${workspaceFolderBasename}` as VS Code does."""
+    if isinstance(value, str):
+        ws = str(workspace_folder)
+        return value.replace("${workspaceFolder}", ws).replace("${workspaceFolderBasename}", workspace_folder.name)
+    if isinstance(value, list):
+        return [expand_vscode_variables(v, workspace_folder) for v in value]
+    if isinstance(value, dict):
+        return {k: expand_vscode_variables(v, workspace_folder) for k, v in value.items()}
+    return value
+
+
+def make_configuration(
+    name: str,
+    runtime: str,
+    port: int | None,
+    mapping: SourceMapping,
+    workspace: Path,
+    host: str = "127.0.0.1",
+    pod: str | None = None,
+    namespace: str | None = None,
+    container: str | None = None,
+) -> dict[str, Any]:
+    """A standard attach configuration other tools understand (vscode-go, debugpy, js-debug, java)."""
+    maps = mapping.maps
+    cfg: dict[str, Any] = {"name": name}
+    if runtime == "go":
+        cfg.update({"type": "go", "request": "attach", "mode": "remote", "debugAdapter": "dlv-dap",
+                    "host": host, "port": port})
+        if maps:
+            cfg["substitutePath"] = [{"from": vscode_path(m.local, workspace), "to": m.remote} for m in maps]
+    elif runtime == "python":
+        cfg.update({"type": "debugpy", "request": "attach", "connect": {"host": host, "port": port}})
+        if maps:
+            cfg["pathMappings"] = [{"localRoot": vscode_path(m.local, workspace), "remoteRoot": m.remote} for m in maps]
+        cfg["justMyCode"] = False
+    elif runtime == "nodejs":
+        cfg.update({"type": "node", "request": "attach", "address": host, "port": port})
+        if maps:
+            cfg["localRoot"] = vscode_path(maps[0].local, workspace)
+            cfg["remoteRoot"] = maps[0].remote
+        cfg["skipFiles"] = ["<node_internals>/**"]
+    elif runtime == "jvm":
+        cfg.update({"type": "java", "request": "attach", "hostName": host, "port": port})
+    elif runtime == "netcore":
+        args = ["exec", "-i"]
+        if namespace:
+            args += ["-n", namespace]
+        if container:
+            args += ["-c", container]
+        args += [pod or "<pod>", "--"]
+        cfg.update({"type": "coreclr", "request": "attach", "processId": "1",
+                    "pipeTransport": {"pipeProgram": "kubectl", "pipeArgs": args, "pipeCwd": "${workspaceFolder}",
+                                      "debuggerPath": "/dbg/netcore/vsdbg", "quoteArgs": False}})
+        if maps:
+            cfg["sourceFileMap"] = {m.remote: vscode_path(m.local, workspace) for m in maps}
+    else:
+        raise ValueError(f"unsupported runtime {runtime!r}")
+    return cfg
+
+
+def cloud_code_debug_entry(image: str, container: str | None, mapping: SourceMapping, workspace: Path) -> dict[str, Any]:
+    """The user's guide's Cloud Code `debug[]` item (`sourceFileMap`: local → remote, as that guide writes it)."""
+    entry: dict[str, Any] = {"image": image}
+    if container:
+        entry["containerName"] = container
+    if mapping.maps:
+        entry["sourceFileMap"] = {vscode_path(m.local, workspace): m.remote for m in mapping.maps}
+    return entry
