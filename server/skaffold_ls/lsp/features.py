@@ -1,0 +1,258 @@
+"""Editing features and code actions, wired to LSP.
+
+The features are pure functions in `skaffold_ls.features.<module>` and
+`skaffold_ls.actions` taking a `FeatureContext` (and a code-point position or
+range) and returning `features/types.py` objects. Each is registered only when
+its module is installed, imported on first use, run on a worker thread and
+guarded: a failing feature logs and answers "nothing", it never takes the
+server down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+
+from skaffold_ls.core.analysis import Analysis
+from skaffold_ls.core.findings import Range
+from skaffold_ls.lsp import convert
+from skaffold_ls.lsp.convert import LineIndex
+from skaffold_ls.lsp.server import SkaffoldLanguageServer, plain
+
+COMPLETION_TRIGGERS = [":", " ", "-", "/"]
+
+# (module, candidate function names) for each feature; the first name found wins.
+_FUNCS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "completion": ("skaffold_ls.features.completion", ("complete", "completion", "completions")),
+    "hover": ("skaffold_ls.features.hover", ("hover",)),
+    "symbols": ("skaffold_ls.features.symbols", ("document_symbols", "symbols")),
+    "links": ("skaffold_ls.features.links", ("document_links", "links")),
+    "folding": ("skaffold_ls.features.folding", ("folding_ranges", "folding")),
+    "definition": ("skaffold_ls.features.navigation", ("definition", "find_definition")),
+    "references": ("skaffold_ls.features.navigation", ("references", "find_references")),
+    "code_actions": ("skaffold_ls.actions", ("code_actions", "actions_for")),
+}
+
+
+def _available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _func(feature: str) -> Callable[..., Any] | None:
+    module_name, names = _FUNCS[feature]
+    module = importlib.import_module(module_name)
+    for name in names:
+        fn = getattr(module, name, None)
+        if callable(fn):
+            return fn
+    return None
+
+
+def _has_func(feature: str) -> bool:
+    module_name, _names = _FUNCS[feature]
+    if not _available(module_name):
+        return False
+    if module_name == "skaffold_ls.actions":
+        # The package exists before its functions do; look without importing much.
+        try:
+            return _func(feature) is not None
+        except Exception:
+            return False
+    return True
+
+
+class Features:
+    def __init__(self, server: SkaffoldLanguageServer):
+        self.server = server
+
+    # -- helpers ---------------------------------------------------------
+
+    def context(self, analysis: Analysis) -> Any:
+        from skaffold_ls.features.types import FeatureContext
+
+        root = None
+        try:
+            folders = self.server.workspace.folders
+            if folders:
+                first = next(iter(folders.values()))
+                p = self.server.path_of(first.uri)
+                root = p
+            elif self.server.workspace.root_path:
+                root = Path(self.server.workspace.root_path)
+        except Exception:
+            root = None
+        return FeatureContext(analysis=analysis, store=self.server.store, workspace=root)
+
+    async def _run(self, feature: str, uri: str, make_args: Callable[[Any, LineIndex], tuple[Any, ...]],
+                   to_lsp: Callable[[Any, LineIndex], Any], default: Any) -> Any:
+        srv = self.server
+        try:
+            analysis = await srv.current_analysis(uri)
+            if analysis is None:
+                return default
+            fn = _func(feature)
+            if fn is None:
+                return default
+            index = srv.index_for(analysis)
+            ctx = self.context(analysis)
+            args = make_args(ctx, index)
+            result = await srv.run_in_pool(fn, *args)
+            if result is None:
+                return default
+            return to_lsp(result, index)
+        except Exception as e:
+            import traceback
+
+            srv.log(f"skaffold-ls: {feature} failed on {uri}: {e!r}\n{traceback.format_exc()}",
+                    types.MessageType.Error)
+            return default
+
+    def index_for_path(self, path: Path) -> LineIndex | None:
+        """Line index of another file (open in the editor, else on disk) for converting its ranges."""
+        try:
+            uri = convert.uri_of(path)
+            doc = self.server.workspace.text_documents.get(uri)
+            if doc is not None:
+                text = doc.source
+            else:
+                if path.stat().st_size > 4 * 1024 * 1024:
+                    return None
+                text = path.read_text(encoding="utf-8", errors="replace")
+            return LineIndex(text.split("\n"), self.server.encoding)
+        except OSError:
+            return None
+
+    # -- handlers ----------------------------------------------------------
+
+    async def completion(self, params: types.CompletionParams) -> types.CompletionList | None:
+        snippets = bool(get_capability(self.server.client_capabilities,
+                                       "text_document.completion.completion_item.snippet_support", False))
+
+        def to_lsp(items: Any, index: LineIndex) -> types.CompletionList:
+            if isinstance(items, types.CompletionList):
+                return items
+            return types.CompletionList(is_incomplete=False,
+                                        items=[convert.completion_item(i, index, snippets) for i in items])
+
+        return await self._run("completion", params.text_document.uri,
+                               lambda ctx, idx: (ctx, idx.to_core(params.position)), to_lsp, None)
+
+    async def hover(self, params: types.HoverParams) -> types.Hover | None:
+        return await self._run("hover", params.text_document.uri,
+                               lambda ctx, idx: (ctx, idx.to_core(params.position)),
+                               lambda h, idx: convert.hover(h, idx), None)
+
+    async def symbols(self, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol] | None:
+        return await self._run("symbols", params.text_document.uri, lambda ctx, idx: (ctx,),
+                               lambda ss, idx: [convert.symbol(s, idx) for s in ss], None)
+
+    async def links(self, params: types.DocumentLinkParams) -> list[types.DocumentLink] | None:
+        return await self._run("links", params.text_document.uri, lambda ctx, idx: (ctx,),
+                               lambda ls, idx: [convert.link(lk, idx) for lk in ls], None)
+
+    async def folding(self, params: types.FoldingRangeParams) -> list[types.FoldingRange] | None:
+        return await self._run("folding", params.text_document.uri, lambda ctx, idx: (ctx,),
+                               lambda fs, idx: [convert.folding(f) for f in fs], None)
+
+    def _locations(self, locs: Any, index: LineIndex, uri: str) -> list[types.Location]:
+        if not isinstance(locs, (list, tuple)):
+            locs = [locs]
+        own = self.server.path_of(uri)
+        out = []
+        for loc in locs:
+            idx = index if own is not None and loc.path == own else self.index_for_path(loc.path)
+            out.append(convert.location(loc, idx))
+        return out
+
+    async def definition(self, params: types.DefinitionParams) -> list[types.Location] | None:
+        uri = params.text_document.uri
+        return await self._run("definition", uri, lambda ctx, idx: (ctx, idx.to_core(params.position)),
+                               lambda locs, idx: self._locations(locs, idx, uri), None)
+
+    async def references(self, params: types.ReferenceParams) -> list[types.Location] | None:
+        uri = params.text_document.uri
+
+        def args(ctx: Any, idx: LineIndex) -> tuple[Any, ...]:
+            fn = _func("references")
+            pos = idx.to_core(params.position)
+            try:
+                if fn is not None and "include_declaration" in inspect.signature(fn).parameters:
+                    return (ctx, pos, params.context.include_declaration)
+            except (TypeError, ValueError):
+                pass
+            return (ctx, pos)
+
+        return await self._run("references", uri, args,
+                               lambda locs, idx: self._locations(locs, idx, uri), None)
+
+    async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        uri = params.text_document.uri
+
+        def args(ctx: Any, idx: LineIndex) -> tuple[Any, ...]:
+            rng: Range = idx.to_core_range(params.range)
+            findings = [convert.finding_from_diagnostic(d, idx) for d in params.context.diagnostics
+                        if d.source in (None, convert.SOURCE)]
+            return (ctx, rng, findings)
+
+        def to_lsp(actions: Any, idx: LineIndex) -> list[types.CodeAction]:
+            out = []
+            only = params.context.only
+            for a in actions:
+                if only and not any(a.kind == k or a.kind.startswith(f"{k}.") for k in only):
+                    continue
+                out.append(self._code_action(a, idx, params))
+            return out
+
+        return await self._run("code_actions", uri, args, to_lsp, None)
+
+    def _code_action(self, a: Any, idx: LineIndex, params: types.CodeActionParams) -> types.CodeAction:
+        own = self.server.path_of(params.text_document.uri)
+        edit = None
+        if a.edit is not None:
+            indexes = {p: (idx if p == own else (self.index_for_path(p) or idx)) for p in a.edit.changes}
+            edit = convert.workspace_edit(a.edit, indexes, idx)
+        diags = []
+        wanted = {(f.code, f.range.start) for f in a.diagnostics}
+        for d in params.context.diagnostics:
+            if (d.code, idx.to_core(d.range.start)) in wanted:
+                diags.append(d)
+        return types.CodeAction(
+            title=a.title, kind=a.kind, edit=edit, diagnostics=diags or None,
+            is_preferred=a.preferred or None,
+            disabled=types.CodeActionDisabled(reason=a.disabled_reason) if a.disabled_reason else None,
+        )
+
+
+def register(server: SkaffoldLanguageServer) -> None:
+    f = Features(server)
+    server.skaffold_features = f  # type: ignore[attr-defined]
+    if _has_func("completion"):
+        server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                       types.CompletionOptions(trigger_characters=COMPLETION_TRIGGERS))(plain(f.completion))
+    if _has_func("hover"):
+        server.feature(types.TEXT_DOCUMENT_HOVER)(plain(f.hover))
+    if _has_func("symbols"):
+        server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(plain(f.symbols))
+    if _has_func("links"):
+        server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)(plain(f.links))
+    if _has_func("folding"):
+        server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)(plain(f.folding))
+    if _has_func("definition"):
+        server.feature(types.TEXT_DOCUMENT_DEFINITION)(plain(f.definition))
+    if _has_func("references"):
+        server.feature(types.TEXT_DOCUMENT_REFERENCES)(plain(f.references))
+    if _has_func("code_actions"):
+        server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
+                               types.CodeActionKind.SourceFixAll]))(plain(f.code_action))
+

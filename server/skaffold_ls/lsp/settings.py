@@ -1,0 +1,93 @@
+"""The server's settings (section `skaffold`), read leniently.
+
+Clients send them in `initializationOptions` and answer `workspace/configuration`
+for section `skaffold`. Shapes accepted, because clients differ:
+- nested: `{"schemas": {"directory": ...}, "validation": {"outdatedApiVersion": ...}}`
+- dotted: `{"schemas.directory": ...}`
+- wrapped: `{"skaffold": {...}}` or `{"settings": {...}}` (what our VS Code extension sends)
+A bad value is ignored (with a note in `problems`) and the default kept: settings
+never stop the server from starting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from skaffold_ls.core.findings import Severity
+from skaffold_ls.core.yamldoc import MAX_FILE_BYTES
+
+_OUTDATED = {"off": None, "false": None, "error": Severity.ERROR, "warning": Severity.WARNING,
+             "information": Severity.INFORMATION, "info": Severity.INFORMATION, "hint": Severity.HINT}
+
+
+@dataclass(slots=True)
+class Settings:
+    schemas_directory: str | None = None
+    # None: don't report outdated apiVersions; else report at this severity.
+    outdated_api_version: Severity | None = Severity.INFORMATION
+    checks_enabled: bool = True  # False: schema validation only
+    max_file_size: int = MAX_FILE_BYTES
+    problems: list[str] = field(default_factory=list, compare=False)
+
+
+def _unwrap(raw: Any) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        return {}
+    for key in ("skaffold", "settings"):
+        inner = raw.get(key)
+        if isinstance(inner, dict):
+            raw = inner
+            break
+    return raw
+
+
+def _lookup(raw: dict[str, Any], dotted: str) -> Any:
+    if dotted in raw:
+        return raw[dotted]
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def parse_settings(raw: Any, base: Settings | None = None) -> Settings:
+    """Settings from a client's JSON; keys that are absent keep `base`'s values."""
+    base = base or Settings()
+    s = Settings(base.schemas_directory, base.outdated_api_version, base.checks_enabled, base.max_file_size)
+    data = _unwrap(raw)
+
+    directory = _lookup(data, "schemas.directory")
+    if directory is not None:
+        if isinstance(directory, str):
+            s.schemas_directory = directory.strip() or None
+        else:
+            s.problems.append(f"skaffold.schemas.directory must be a string, not {directory!r}")
+
+    outdated = _lookup(data, "validation.outdatedApiVersion")
+    if outdated is not None:
+        if isinstance(outdated, bool):
+            s.outdated_api_version = Severity.INFORMATION if outdated else None
+        elif isinstance(outdated, str) and outdated.lower() in _OUTDATED:
+            s.outdated_api_version = _OUTDATED[outdated.lower()]
+        else:
+            s.problems.append(
+                f"skaffold.validation.outdatedApiVersion must be true/false or one of "
+                f"{', '.join(_OUTDATED)}, not {outdated!r}")
+
+    enabled = _lookup(data, "checks.enabled")
+    if enabled is not None:
+        if isinstance(enabled, bool):
+            s.checks_enabled = enabled
+        else:
+            s.problems.append(f"skaffold.checks.enabled must be true or false, not {enabled!r}")
+
+    size = _lookup(data, "maxFileSize")
+    if size is not None:
+        if isinstance(size, int) and not isinstance(size, bool) and size > 0:
+            s.max_file_size = size
+        else:
+            s.problems.append(f"skaffold.maxFileSize must be a positive number of bytes, not {size!r}")
+    return s
