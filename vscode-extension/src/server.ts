@@ -1,7 +1,7 @@
 // Glue: how to run skaffold-ls (trusted settings, Python discovery) and the language client.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
 import { bundleLayout, candidates, failureMessage, isFailure, resolvePython } from './python';
 import { Consent, expandVariables, trustedValue } from './settings';
 import { documentSelector, EXCLUDE_GLOB, isSkaffoldContent, isSkaffoldFileName } from './skaffoldFiles';
@@ -195,7 +195,7 @@ export class ServerManager implements vscode.Disposable {
     const serverOptions: ServerOptions = {
       command: tool.command,
       args: [...tool.prefix, 'serve'],
-      transport: TransportKind.stdio,
+      // no `transport`: stdio without the `--stdio` argument the client would otherwise append
       options: { env: tool.env, cwd: folder?.uri.fsPath },
     };
     const clientOptions: LanguageClientOptions = {

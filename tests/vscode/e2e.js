@@ -1,0 +1,152 @@
+// Drives code-server (real VS Code 1.100 in the browser) in headless Chromium for one check.
+// usage: node e2e.js '<json spec>'   spec: {mode: problems|completion|debug, url, out, ...}
+// Prints one line `RESULT {"ok":bool,...}`; exit code 0 when ok.
+// Selectors as proven in ../shared/research/feasibility.md §5e/5f.
+const http = require('node:http');
+const { chromium } = require('playwright-core');
+
+const spec = JSON.parse(process.argv[2]);
+const T = (ms) => ms * (Number(process.env.E2E_TIME_SCALE) || 1);
+const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
+const t0 = Date.now();
+
+async function palette(page, text, rowText) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
+  await page.keyboard.type(text);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText || text.replace(/^>/, '') }).first();
+  await row.waitFor({ timeout: T(10000) });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(page, name) {
+  const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await item.waitFor({ timeout: T(30000) });
+  await item.click();
+  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: T(30000) });
+  await page.waitForSelector('.monaco-editor .view-lines', { timeout: T(30000) });
+}
+
+async function goTo(page, line, col) {
+  await page.keyboard.press('Control+G');
+  await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
+  await page.keyboard.type(`${line}:${col}`);
+  await page.keyboard.press('Enter');
+}
+
+function httpGet(url, timeoutMs) {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: timeoutMs }, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('timeout', () => { req.destroy(); resolve('timeout'); });
+    req.on('error', (e) => resolve(e.code || String(e)));
+  });
+}
+
+async function problems(page) {
+  await openFile(page, spec.file || 'skaffold.yaml');
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: spec.expect });
+  await row.first().waitFor({ timeout: T(60000) });
+  const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+  log('problems row:', text);
+  const all = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
+  return { row: text, rows: all.map((r) => r.replace(/\s+/g, ' ')) };
+}
+
+async function completion(page) {
+  await openFile(page, spec.file || 'skaffold.yaml');
+  // wait until our server answered something for this file (diagnostics arrive with the first analysis)
+  await page.waitForTimeout(T(1500));
+  await goTo(page, spec.line, spec.col);
+  let labels = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.keyboard.press('Control+Space');
+    const widget = page.locator('.editor-widget.suggest-widget.visible');
+    try {
+      await widget.waitFor({ timeout: T(8000) });
+      await page.locator('.suggest-widget .monaco-list-row').first().waitFor({ timeout: T(8000) });
+      labels = (await page.locator('.suggest-widget .monaco-list-row .label-name').allInnerTexts()).map((s) => s.trim());
+    } catch (e) {
+      log('no suggest widget yet:', e.message.split('\n')[0]);
+    }
+    log('suggestions:', JSON.stringify(labels));
+    if (labels.includes(spec.expect)) {
+      break;
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(T(2000));
+  }
+  if (!labels.includes(spec.expect)) {
+    throw new Error(`completion list lacks ${spec.expect}: ${JSON.stringify(labels)}`);
+  }
+  // highlight the entry for the screenshot
+  const row = page.locator('.suggest-widget .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${spec.expect}$`) }) }).first();
+  await row.hover().catch(() => {});
+  return { labels };
+}
+
+async function debug(page) {
+  await openFile(page, spec.file);
+  await goTo(page, spec.line, 1);
+  await palette(page, 'Debug: Toggle Breakpoint');
+  await page.waitForSelector('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified', { timeout: T(10000) });
+  log('breakpoint set on', spec.file, spec.line);
+  await palette(page, 'Skaffold: Debug on Kubernetes');
+  log('command started');
+  await page.waitForSelector('.debug-toolbar', { timeout: T(120000) });
+  log('debug toolbar visible');
+  const paused = page.locator('.codicon-debug-stackframe');
+  const deadline = Date.now() + T(60000);
+  let lastGet;
+  while (Date.now() < deadline) {
+    // the app only reaches the breakpoint when it serves a request; the request then stays pending
+    httpGet(spec.trigger, 3000).then((r) => { lastGet = r; });
+    try {
+      await paused.first().waitFor({ timeout: T(4000) });
+      break;
+    } catch {
+      log('not paused yet; last GET:', lastGet);
+    }
+  }
+  await paused.first().waitFor({ timeout: 1000 });
+  await page.waitForTimeout(T(1000));
+  const frames = (await page.locator('.debug-call-stack .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
+  log('call stack:', JSON.stringify(frames.slice(0, 6)));
+  const top = frames.find((f) => f.includes(spec.expectFunction));
+  if (!top) {
+    throw new Error(`call stack lacks ${spec.expectFunction}: ${JSON.stringify(frames.slice(0, 8))}`);
+  }
+  const tab = await page.locator('.tabs-container .tab.active').first().innerText().catch(() => '');
+  return { frames: frames.slice(0, 8), top, activeTab: tab.trim() };
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error' && !/404|Failed to load resource/.test(m.text())) { log('[console.error]', m.text().slice(0, 300)); } });
+  let result = { ok: false };
+  try {
+    await page.goto(spec.url, { waitUntil: 'domcontentloaded', timeout: T(60000) });
+    await page.waitForSelector('.monaco-workbench', { timeout: T(60000) });
+    log('workbench ready');
+    const fn = { problems, completion, debug }[spec.mode];
+    const detail = await fn(page);
+    result = { ok: true, mode: spec.mode, ms: Date.now() - t0, ...detail };
+  } catch (e) {
+    result = { ok: false, mode: spec.mode, ms: Date.now() - t0, error: e.message.split('\n')[0] };
+    try {
+      // on failure, show what the extension said: notifications and the output panel
+      result.notifications = (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).slice(0, 5);
+    } catch { /* ignore */ }
+  } finally {
+    await page.screenshot({ path: spec.out }).catch((e) => log('screenshot failed', e.message));
+    await browser.close();
+  }
+  console.log(`RESULT ${JSON.stringify(result)}`);
+  process.exit(result.ok ? 0 : 1);
+})();
