@@ -1,0 +1,93 @@
+"""Which documents are ours, and documents not waiting for each other."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.lsp.conftest import GOOD, codes, edit, open_doc, uri_for, wait_diagnostics
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.mark.parametrize("name", ["skaffold.yaml", "skaffold-dev.yaml", "skaffold.yml", "app.skaffold.yaml"])
+async def test_recognised_by_name(client: LanguageClient, tmp_path, name: str):
+    uri = uri_for(tmp_path, name)
+    p = await wait_diagnostics(client, uri, after=open_doc(client, uri, "kind: Config\n"))
+    assert codes(p.diagnostics) == ["missing-api-version"]
+
+
+async def test_recognised_by_content(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "deploy/pipeline.yaml")
+    text = "# CI pipeline\napiVersion: skaffold/v4beta14\nkind: Config\nbiuld: {}\n"
+    p = await wait_diagnostics(client, uri, after=open_doc(client, uri, text))
+    assert codes(p.diagnostics) == ["unknown-key"]
+
+
+async def test_other_yaml_is_ignored(client: LanguageClient, tmp_path):
+    other = uri_for(tmp_path, "values.yaml")
+    open_doc(client, other, "replicas: [1, 2\nimage: {\n")  # broken YAML, but not ours
+    ours = uri_for(tmp_path)
+    await wait_diagnostics(client, ours, after=open_doc(client, ours, GOOD))
+    await asyncio.sleep(0.2)
+    assert not [p for p in client.published if p.uri == other]  # type: ignore[attr-defined]
+
+
+async def test_kubernetes_manifest_named_like_skaffold_gets_nothing(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "skaffold-rbac.yaml")
+    text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: skaffold\n"
+    p = await wait_diagnostics(client, uri, after=open_doc(client, uri, text))
+    assert len(p.diagnostics) == 0
+
+
+async def test_document_becomes_ours_when_its_content_says_so(client: LanguageClient, tmp_path):
+    uri = uri_for(tmp_path, "config.yaml")
+    open_doc(client, uri, "foo: bar\n")
+    p = await wait_diagnostics(client, uri, version=2,
+                               after=edit(client, uri, 2, (0, 0), (1, 0),
+                                          "apiVersion: skaffold/v4beta14\nkind: Config\nbiuld: {}\n"))
+    assert codes(p.diagnostics) == ["unknown-key"]
+    # and stops being ours: the diagnostics are withdrawn
+    p = await wait_diagnostics(client, uri, version=3, after=edit(client, uri, 3, (0, 0), (3, 0), "foo: bar\n"))
+    assert len(p.diagnostics) == 0
+
+
+def huge_config(artifacts: int) -> str:
+    head = "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n"
+    art = ("  - image: app{i}\n    context: src/{i}\n    docker:\n      dockerfile: Dockerfile\n"
+           "      buildArgs:\n        A: \"1\"\n")
+    return head + "".join(art.format(i=i) for i in range(artifacts)) + "biuld: {}\n"
+
+
+async def test_huge_document_does_not_delay_a_small_one(client: LanguageClient, tmp_path):
+    big = uri_for(tmp_path, "big/skaffold.yaml")
+    small = uri_for(tmp_path, "small/skaffold.yaml")
+    mark = open_doc(client, big, huge_config(12_000))  # ~1.4 MB, seconds of analysis
+    open_doc(client, small, "kind: Config\n")
+    p_small = await wait_diagnostics(client, small, after=mark, timeout=30)
+    assert codes(p_small.diagnostics) == ["missing-api-version"]
+    p_big = await wait_diagnostics(client, big, after=mark, timeout=60)
+    assert codes(p_big.diagnostics) == ["unknown-key"]
+    order = [p.uri for p in client.published[mark:]]  # type: ignore[attr-defined]
+    assert order.index(small) < order.index(big), order
+    # edits of the small one keep flowing while the big one is re-analysed
+    mark = edit(client, big, 2, (0, 0), (0, 0), "# edited\n")
+    p = await wait_diagnostics(client, small, version=2,
+                               after=edit(client, small, 2, (0, 0), (0, 0), "apiVersion: skaffold/v4beta14\n"))
+    assert len(p.diagnostics) == 0
+    await wait_diagnostics(client, big, version=2, after=mark, timeout=60)
+    order = [(p.uri, p.version) for p in client.published[mark:]]  # type: ignore[attr-defined]
+    assert order.index((small, 2)) < order.index((big, 2)), order
+
+
+async def test_features_not_registered_do_not_break_requests(client: LanguageClient, tmp_path):
+    """Whatever is (not yet) wired, a request for a closed/unknown document answers without crashing."""
+    caps = client.init_result.capabilities  # type: ignore[attr-defined]
+    if caps.hover_provider:
+        r = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri_for(tmp_path, "nope.yaml")),
+            position=types.Position(line=0, character=0)))
+        assert r is None
