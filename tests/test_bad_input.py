@@ -1,0 +1,159 @@
+"""Hostile and broken input ends in a diagnostic: never a crash, a hang or a dead server.
+
+Each case goes through both real entry points: `skaffold-ls check` (a subprocess,
+with a timeout) and the language server (pytest-lsp), and the server must still
+answer afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from pytest_lsp import LanguageClient
+
+from tests.lsp.conftest import CONFIG, GOOD, codes, open_doc, start, uri_for, wait_diagnostics
+
+HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
+
+
+def alias_bomb() -> str:
+    lines = [HEAD.rstrip("\n"), 'metadata:', '  labels:', '    a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines.append("x0: &x0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]")
+    for i in range(1, 10):
+        refs = ", ".join([f"*x{i - 1}"] * 9)
+        lines.append(f"x{i}: &x{i} [{refs}]")
+    lines.append("build:\n  artifacts: *x9")
+    return "\n".join(lines) + "\n"
+
+
+def flow_nesting(depth: int) -> str:
+    return HEAD + "build: " + "[" * depth + "]" * depth + "\n"
+
+
+def block_nesting(depth: int) -> str:
+    # compact block sequences: "- - - ... x" nests one level per "- " without 50 MB of indentation
+    return HEAD + "build:\n  artifacts:\n  " + "- " * depth + "x\n"
+
+
+def five_megabytes() -> str:
+    body = "".join(f"  - image: app{i}\n    context: src/{i}\n" for i in range(120_000))
+    text = HEAD + "build:\n  artifacts:\n" + body
+    assert len(text.encode()) > 5_000_000
+    return text
+
+
+CASES = {
+    "alias-bomb": (alias_bomb, "alias-bomb"),
+    "flow-nesting-10000": (lambda: flow_nesting(10_000), "too-deep"),
+    "block-nesting-10000": (lambda: block_nesting(10_000), "too-deep"),
+    "five-megabytes": (five_megabytes, "file-too-large"),
+    "nul-bytes": (lambda: HEAD + "build:\n  artifacts:\x00\x00\n", "binary-content"),
+}
+
+
+def run_check(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "skaffold_ls", "check", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+# ---------------------------------------------------------------------------
+# `skaffold-ls check`
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_check_reports_bad_input_as_a_finding(case: str, tmp_path: Path):
+    make, code = CASES[case]
+    f = tmp_path / "skaffold.yaml"
+    f.write_text(make(), encoding="utf-8")
+    r = run_check("--format", "json", str(f))
+    assert "Traceback" not in r.stderr
+    findings = json.loads(r.stdout)
+    assert code in [x["code"] for x in findings], findings
+    assert r.returncode == 1
+
+
+def test_check_invalid_utf8(tmp_path: Path):
+    f = tmp_path / "skaffold.yaml"
+    f.write_bytes(HEAD.encode() + b"metadata:\n  name: caf\xe9\xff\n")
+    r = run_check(str(f))
+    assert r.returncode == 1
+    assert "not-utf8" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_check_missing_file_is_one_line_and_exit_2(tmp_path: Path):
+    r = run_check(str(tmp_path / "nope" / "skaffold.yaml"))
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "nope" in r.stderr
+    assert r.stdout == ""
+
+
+def test_check_unreadable_directory_is_one_line_and_exit_2(tmp_path: Path):
+    d = tmp_path / "locked"
+    (d / "sub").mkdir(parents=True)
+    (d / "sub" / "skaffold.yaml").write_text(GOOD)
+    if os.geteuid() == 0:
+        # root reads everything; the in-process test below covers this case for root.
+        pytest.skip("running as root: directory permissions do not apply (see the in-process test below)")
+    (d / "sub").chmod(0)
+    try:
+        r = run_check(str(d))
+    finally:
+        (d / "sub").chmod(0o755)
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1 and "cannot read directory" in r.stderr
+
+
+def test_check_unreadable_directory_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]):
+    """The same as above without needing a non-root user: os.scandir fails like on a 000 directory."""
+    from skaffold_ls import cli
+
+    d = tmp_path / "locked"
+    d.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: object = ".") -> object:
+        if Path(str(path)) == d:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert cli.main(["check", str(d)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Permission denied" in err[0], err
+
+
+# ---------------------------------------------------------------------------
+# The language server
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def client(lsp_client: LanguageClient):
+    await start(lsp_client)
+    yield
+    await asyncio.wait_for(lsp_client.shutdown_session(), 20)
+
+
+@pytest.mark.asyncio
+async def test_server_survives_every_bad_input(client: LanguageClient, tmp_path: Path):
+    for case, (make, code) in sorted(CASES.items()):
+        uri = uri_for(tmp_path, f"{case}/skaffold.yaml")
+        p = await wait_diagnostics(client, uri, after=open_doc(client, uri, make()), timeout=60)
+        assert code in codes(p.diagnostics), (case, codes(p.diagnostics))
+        lines = make().split("\n")
+        for d in p.diagnostics:
+            assert 0 <= d.range.start.line <= d.range.end.line < len(lines)
+    # lone surrogates can arrive through JSON escapes ("\ud800"): still a diagnostic, still alive
+    uri = uri_for(tmp_path, "surrogate/skaffold.yaml")
+    await wait_diagnostics(client, uri, after=open_doc(client, uri, HEAD + "metadata:\n  name: a\ud800b\n"))
+    # and the server still answers
+    uri = uri_for(tmp_path, "after/skaffold.yaml")
+    p = await wait_diagnostics(client, uri, after=open_doc(client, uri, GOOD))
+    assert len(p.diagnostics) == 0
