@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
+from collections.abc import Mapping as MappingT
 from dataclasses import dataclass
 from typing import Any
 
@@ -217,9 +218,31 @@ def raw_of(node: Node, lines: list[str]) -> Raw:
     return Raw(tuple(out), True, isinstance(node, Sequence))
 
 
+@dataclass(frozen=True, slots=True)
+class Commented:
+    """A scalar rendered with the end-of-line comment it had where it came from."""
+
+    value: Any
+    comment: str  # without the leading `#`
+
+
+def trailing_comment(lines: list[str], node: Node) -> str | None:
+    """The `# comment` after a scalar on its line, without the `#`."""
+    end = content_end(node)
+    if end.line >= len(lines):
+        return None
+    rest = lines[end.line][end.col:].rstrip("\r")
+    stripped = rest.strip()
+    if stripped.startswith("#"):
+        return stripped[1:]
+    return None
+
+
 def render_value_lines(key: str, value: Any, indent: int, style: Style) -> list[str]:
     """`key: value` as block YAML lines at `indent`."""
     pad = " " * indent
+    if isinstance(value, Commented):
+        return [f"{pad}{key}: {render_scalar(value.value)}  #{value.comment}"]
     if isinstance(value, Raw):
         if not value.block:
             return [f"{pad}{key}: {value.lines[0]}", *value.lines[1:]]
@@ -245,6 +268,8 @@ def render_value_lines(key: str, value: Any, indent: int, style: Style) -> list[
 
 def render_item_lines(item: Any, dash: int, style: Style) -> list[str]:
     pad = " " * dash
+    if isinstance(item, Commented):
+        return [f"{pad}- {render_scalar(item.value)}  #{item.comment}"]
     if isinstance(item, Raw):
         if not item.block:
             return [f"{pad}- {item.lines[0]}", *item.lines[1:]]
@@ -430,7 +455,7 @@ def get_path(root: Node | None, path: Iterable[str | int]) -> Node | None:
 
 
 def ensure_path_edit(lines: list[str], style: Style, root: Mapping, path: list[str], value: Any,
-                     before: dict[int, Iterable[str]] | None = None) -> TextEdit:
+                     before: MappingT[int, Iterable[str]] | None = None) -> TextEdit:
     """Set `path` (mapping keys only) to `value`, creating the missing mappings on the way.
     `before[depth]`: keys the new key at that depth should precede."""
     before = before or {}

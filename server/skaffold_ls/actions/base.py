@@ -1,0 +1,93 @@
+"""Shared plumbing for code actions: a re-parsable view of the text, and how actions
+describe themselves before their edits are built."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skaffold_ls.core.findings import Finding, Range
+from skaffold_ls.core.textedit import Style, apply_text_edits, detect_style, diff_edits
+from skaffold_ls.core.yamldoc import Mapping, Node, Pair, ParsedFile, Scalar, Sequence, deref, parse
+from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
+
+
+class Refused(Exception):
+    """The action cannot be done; the message says why (shown to the user as is)."""
+
+
+@dataclass
+class Text:
+    """A file's text and its parse, rebuilt after each edit."""
+
+    text: str
+    parsed: ParsedFile = field(init=False)
+    style: Style = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.parsed = parse(self.text)
+        self.style = detect_style(self.text, self.parsed.documents)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.parsed.lines
+
+    def root(self, index: int) -> Mapping:
+        docs = self.parsed.documents
+        if index >= len(docs):
+            raise Refused("the document changed while editing")
+        root = docs[index].root_mapping()
+        if root is None:
+            raise Refused("the document is not a mapping")
+        return root
+
+    def apply(self, *edits: TextEdit) -> Text:
+        return Text(apply_text_edits(self.text, edits))
+
+
+def file_edit(path: Path, old: str, new: str) -> WorkspaceEdit:
+    return WorkspaceEdit(changes={path: diff_edits(old, new)})
+
+
+def disabled(title: str, kind: str, name: str, reason: str, diagnostics: list[Finding] | None = None) -> CodeAction:
+    return CodeAction(title=title, kind=kind, name=name, disabled_reason=reason, diagnostics=diagnostics or [])
+
+
+def find_pair(root: Node | None, key_range: Range) -> tuple[Mapping, Pair, Pair | None] | None:
+    """The mapping, pair and parent pair whose key sits at `key_range`."""
+    stack: list[tuple[Node, Pair | None]] = [(root, None)] if root is not None else []
+    while stack:
+        node, parent = stack.pop()
+        if isinstance(node, Mapping):
+            for p in node.pairs:
+                if p.key.range == key_range:
+                    return node, p, parent
+                stack.append((p.value, p))
+        elif isinstance(node, Sequence):
+            for item in node.items:
+                stack.append((item, parent))
+    return None
+
+
+def config_sections(root: Mapping) -> Iterator[tuple[list[str | int], Mapping]]:
+    """The root config and each profile (both carry build/manifests/deploy...)."""
+    yield [], root
+    profiles = deref(root.get("profiles"))
+    if isinstance(profiles, Sequence):
+        for i, item in enumerate(profiles.items):
+            m = deref(item)
+            if isinstance(m, Mapping):
+                yield ["profiles", i], m
+
+
+def scalar(node: Node | None) -> str | None:
+    node = deref(node)
+    if isinstance(node, Scalar) and not node.is_null:
+        return node.value
+    return None
+
+
+def in_range(node: Node, rng: Range) -> bool:
+    """Whether the node overlaps the (LSP) range."""
+    return not (node.range.end < rng.start or rng.end < node.range.start)

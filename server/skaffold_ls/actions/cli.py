@@ -1,0 +1,123 @@
+"""`skaffold-ls fix`: every code action without an editor (diff, or --apply)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from pathlib import Path
+
+from skaffold_ls.actions.registry import ACTION_NAMES, Offer, offers, whole
+from skaffold_ls.core.analysis import analyze
+from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.textedit import apply_text_edits
+from skaffold_ls.features.types import FeatureContext
+from skaffold_ls.schema.store import SchemaStore
+
+MAX_REPEAT = 200
+
+
+def _offers(path: Path, text: str, store: SchemaStore, line: int | None) -> list[Offer]:
+    analysis = analyze(text, path, store)
+    ctx = FeatureContext(analysis, store, path.parent)
+    rng = whole(ctx)
+    diagnostics = analysis.findings
+    if line is not None:
+        rng = Range(Pos(line - 1, 0), Pos(line - 1, 10**6))
+        diagnostics = [f for f in diagnostics if f.range.start.line <= line - 1 <= f.range.end.line]
+    return offers(ctx, rng, diagnostics)
+
+
+def _read(path: Path) -> str:
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def run(args: argparse.Namespace) -> int:
+    path = Path(args.file).resolve()
+    if not path.is_file():
+        print(f"skaffold-ls: no such file: {args.file}", file=sys.stderr)
+        return 2
+    store = SchemaStore(Path(args.schema_dir) if args.schema_dir else None)
+    try:
+        text = _read(path)
+    except (OSError, UnicodeDecodeError) as e:
+        print(f"skaffold-ls: cannot read {args.file}: {e}", file=sys.stderr)
+        return 2
+    found = _offers(path, text, store, args.line)
+    if args.list:
+        for o in found:
+            a = o.action
+            state = f"  [unavailable: {a.disabled_reason}]" if a.disabled_reason else ""
+            where = f" (line {o.anchor.start.line + 1})" if o.anchor is not None else ""
+            print(f"{a.name}: {a.title}{where}{state}")
+        if not found:
+            print("skaffold-ls: no actions for this file", file=sys.stderr)
+        return 0
+    name = args.action
+    if name not in ACTION_NAMES:
+        print(f"skaffold-ls: unknown action {name!r}; known: {', '.join(ACTION_NAMES)}", file=sys.stderr)
+        return 2
+    contents: dict[Path, str] = {path: text}
+    created: dict[Path, str] = {}
+    applied = 0
+    current = text
+    for _ in range(MAX_REPEAT if args.all else 1):
+        mine = [o for o in found if o.action.name == name]
+        usable = [o for o in mine if o.action.disabled_reason is None and o.action.edit is not None]
+        if not usable:
+            if applied:
+                break
+            if mine:
+                print(f"skaffold-ls: {name}: {mine[0].action.disabled_reason}", file=sys.stderr)
+            else:
+                print(f"skaffold-ls: action {name} is not available here (see --list)", file=sys.stderr)
+            return 1
+        offer = usable[0]
+        edit = offer.action.edit
+        assert edit is not None
+        print(f"skaffold-ls: {offer.action.title}", file=sys.stderr)
+        for note in offer.notes:
+            print(f"  note: {note}", file=sys.stderr)
+        only_here = True
+        for target, edits in edit.changes.items():
+            target = Path(target)
+            if target not in contents:
+                try:
+                    contents[target] = _read(target)
+                except (OSError, UnicodeDecodeError) as e:
+                    print(f"skaffold-ls: cannot read {target}: {e}", file=sys.stderr)
+                    return 2
+            contents[target] = apply_text_edits(contents[target], edits)
+            only_here = only_here and target == path
+        for target, body in edit.creates.items():
+            created[Path(target)] = body
+            only_here = False
+        applied += 1  # noqa: SIM113
+        if contents[path] == current or not only_here:
+            break
+        current = contents[path]
+        found = _offers(path, current, store, None if args.all else args.line)
+    changed = {p: t for p, t in contents.items() if t != (_read(p) if p.exists() else "")}
+    if args.apply:
+        for p, t in {**changed, **created}.items():
+            if p in created and p.exists():
+                print(f"skaffold-ls: {p} exists; not overwritten", file=sys.stderr)
+                return 1
+            p.write_text(t, encoding="utf-8", newline="")
+            print(f"skaffold-ls: wrote {_rel(p)}", file=sys.stderr)
+        return 0
+    for p, t in changed.items():
+        old = _read(p)
+        sys.stdout.writelines(difflib.unified_diff(
+            old.splitlines(keepends=True), t.splitlines(keepends=True), f"a/{_rel(p)}", f"b/{_rel(p)}"))
+    for p, t in created.items():
+        sys.stdout.writelines(difflib.unified_diff(
+            [], t.splitlines(keepends=True), "/dev/null", f"b/{_rel(p)}"))
+    return 0
+
+
+def _rel(p: Path) -> str:
+    try:
+        return p.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return p.as_posix()
