@@ -1,0 +1,184 @@
+"""The issue-6 matrix: a breakpoint set on the local file is HIT with exactly the generated
+configuration (read back from the launch.json the bridge wrote), and NOT hit with a naive one.
+
+Stand-in: `skaffold debug` is played by tests/standins/skaffold because no skaffold binary
+and no cluster exist here. Real: Delve (`dlv exec --headless --continue --accept-multiclient
+--api-version=2`, skaffold's own command line), Go binaries whose recorded source paths are
+the "container" ones (built with `-gcflags=all=-trimpath=LOCAL=>REMOTE`, or real
+`-trimpath`, exactly what the build in the Dockerfile would record), and debugpy running the
+app with the image's folder really mounted at /app (private mount namespace).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skaffold_ls.debug.launchjson import read_launch_json
+from skaffold_ls.debug.mapping import expand_vscode_variables
+from tests.debug.conftest import copy_fixture, go_build, go_env, marker_line
+from tests.debug.dapclient import attach_and_wait_hit
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Case:
+    name: str
+    artifact: str
+    source: str  # the local file (relative to the workspace) holding the BREAK marker
+    expected_maps: list[dict[str, str]]  # substitutePath / pathMappings in launch.json
+    naive: str  # what a naive tool would write
+
+
+GO_CASES = [
+    # the user's guide's Dockerfile: golang image WORKDIR /go, `COPY main.go .`
+    Case("guide", "skaffold-example", "main.go", [{"from": "${workspaceFolder}", "to": "/go"}], "identity"),
+    # WORKDIR /src, sub-package ./cmd/server
+    Case("workdir-src", "shop-server", "cmd/server/main.go", [{"from": "${workspaceFolder}", "to": "/src"}], "workingDir"),
+    # go build -trimpath: recorded paths are module paths
+    Case("trimpath", "trimmed-app", "main.go", [{"from": "${workspaceFolder}", "to": "example.com/app"}], "workdir"),
+    # ko under skaffold debug: local build, no -trimpath: identity, no substitutePath at all
+    Case("ko", "ko-app", "main.go", [], "workingDir"),
+    # monorepo: artifact context services/api, not the workspace root
+    Case("monorepo", "api", "services/api/main.go",
+         [{"from": "${workspaceFolder}/services/api", "to": "/workspace"}], "root"),
+]
+
+
+def _build(case: str, ws: Path, bindir: Path, env: dict[str, str]) -> Path:
+    bindir.mkdir(parents=True, exist_ok=True)
+    out = bindir / "app"
+    nl = "all=-N -l"
+    if case == "guide":  # RUN go build -gcflags="${SKAFFOLD_GO_GCFLAGS}" -o /app main.go   (in /go)
+        go_build(ws, [f"-gcflags={nl} -trimpath={ws}=>/go", "-o", str(out), "main.go"], env)
+    elif case == "workdir-src":  # WORKDIR /src ... go build -o /out/server ./cmd/server
+        go_build(ws, [f"-gcflags={nl} -trimpath={ws}=>/src", "-o", str(out), "./cmd/server"], env)
+    elif case == "trimpath":  # go build -trimpath
+        go_build(ws, ["-trimpath", f"-gcflags={nl}", "-o", str(out), "."], env)
+    elif case == "ko":  # ko: DisableOptimizations, Trimpath=false, built where skaffold runs
+        go_build(ws, [f"-gcflags={nl}", "-o", str(out), "."], env)
+    elif case == "monorepo":  # context services/api, WORKDIR /workspace, COPY . .
+        api = ws / "services" / "api"
+        go_build(api, [f"-gcflags={nl} -trimpath={api}=>/workspace", "-o", str(out), "."], env)
+    return out
+
+
+@pytest.fixture(scope="session")
+def go_workspaces(tmp_path_factory: pytest.TempPathFactory, go_tools: None) -> dict[str, tuple[Path, Path, dict[str, str]]]:
+    root = tmp_path_factory.mktemp("go-matrix")
+    env = go_env(root)
+    out: dict[str, tuple[Path, Path, dict[str, str]]] = {}
+    for c in GO_CASES:
+        ws = copy_fixture(c.name, root / "ws")
+        out[c.name] = (ws, _build(c.name, ws, root / "bin" / c.name, env), env)
+    return out
+
+
+def _naive(cfg: dict[str, Any], kind: str, ws: Path) -> dict[str, Any]:
+    naive = {k: v for k, v in cfg.items() if k != "substitutePath"}
+    if kind == "identity":  # the guide's `"${workspaceFolder}": "${workspaceFolder}"`
+        naive["substitutePath"] = [{"from": str(ws), "to": str(ws)}]
+    elif kind == "workingDir":  # trusting the event's workingDir ("/")
+        naive["substitutePath"] = [{"from": str(ws), "to": "/"}]
+    elif kind == "workdir":  # ignoring -trimpath: map to the Dockerfile WORKDIR
+        naive["substitutePath"] = [{"from": str(ws), "to": "/src"}]
+    elif kind == "root":  # workspace root instead of the artifact context
+        naive["substitutePath"] = [{"from": str(ws), "to": "/workspace"}]
+    return naive
+
+
+def _ready_config(run: Any, ws: Path, artifact: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    ready = run.wait_for(lambda e: e["event"] == "ready" and e.get("artifact") == artifact, timeout=90)
+    data = read_launch_json(ws / ".vscode" / "launch.json")
+    written = [c for c in data["configurations"] if c["name"] == ready["name"]]
+    assert len(written) == 1, data
+    assert written[0] == ready["configuration"], "the ready event must carry exactly the written entry"
+    return ready, written[0]
+
+
+@pytest.mark.parametrize("case", GO_CASES, ids=[c.name for c in GO_CASES])
+def test_go_breakpoint_hits_with_generated_config(case: Case, go_workspaces: Any, bridge_run: Any, tmp_path: Path) -> None:
+    ws, binary, env = go_workspaces[case.name]
+    shutil.rmtree(ws / ".vscode", ignore_errors=True)
+    app_port = free_port()
+    scenario = {"containers": [{
+        "pod": f"{case.artifact}-7c9d5b6f4d-x2x9q", "container": case.artifact, "artifact": case.artifact,
+        "runtime": "go", "workingDir": "/", "ports": {"dlv": 56268},
+        "order": "port-first" if case.name in ("trimpath", "ko") else "container-first",
+        "process": {"argv": ["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
+                             "--listen=127.0.0.1:{port}", str(binary)],
+                    "cwd": str(binary.parent),
+                    "env": {"PORT": str(app_port), "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"], "HOME": env["HOME"]}},
+    }]}
+    run = bridge_run(ws, scenario)
+    ready, cfg = _ready_config(run, ws, case.artifact)
+    assert cfg["type"] == "go" and cfg["request"] == "attach" and cfg["mode"] == "remote"
+    assert cfg["host"] == "127.0.0.1" and cfg["port"] == ready["localPort"]
+    assert cfg.get("substitutePath", []) == case.expected_maps
+
+    expanded = expand_vscode_variables(cfg, ws)
+    local_file = str(ws / case.source)
+    line = marker_line(ws / case.source)
+
+    def trigger() -> None:
+        urllib.request.urlopen(f"http://127.0.0.1:{app_port}/hit", timeout=5).read()
+
+    miss = attach_and_wait_hit(_naive(expanded, case.naive, ws), local_file, line, trigger, wait=3)
+    assert miss is None, f"a naive mapping must not hit: {miss}"
+    frame = attach_and_wait_hit(expanded, local_file, line, trigger, wait=20)
+    assert frame is not None, "breakpoint not hit with the generated configuration"
+    assert frame["line"] == line
+    assert os.path.realpath(frame["source"]["path"]) == os.path.realpath(local_file)
+    assert run.stop() == 0
+
+
+def _can_mount() -> bool:
+    if not sys.platform.startswith("linux") or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs Linux mount namespaces (root) to show the image folder at /app")
+def test_python_breakpoint_hits_with_generated_config(tmp_path: Path, bridge_run: Any) -> None:
+    ws = copy_fixture("python", tmp_path / "ws")
+    image_app = tmp_path / "image" / "app"  # what `COPY . .` put at /app in the image
+    shutil.copytree(ws, image_app)
+    scenario = {"containers": [{
+        "pod": "py-app-6f7b8c9d5-k2j4h", "container": "py-app", "artifact": "py-app", "runtime": "python",
+        "workingDir": "/app", "ports": {"dap": 5678},
+        "process": {"argv": [sys.executable, "-Xfrozen_modules=off", "-m", "debugpy", "--listen", "127.0.0.1:{port}",
+                             "app.py"],
+                    "cwd": str(tmp_path), "mounts": {"/app": str(image_app)}, "containerCwd": "/app"},
+    }]}
+    run = bridge_run(ws, scenario)
+    ready, cfg = _ready_config(run, ws, "py-app")
+    assert cfg["type"] == "debugpy" and cfg["request"] == "attach"
+    assert cfg["connect"] == {"host": "127.0.0.1", "port": ready["localPort"]}
+    assert cfg["pathMappings"] == [{"localRoot": "${workspaceFolder}", "remoteRoot": "/app"}]
+    expanded = expand_vscode_variables(cfg, ws)
+    local_file = str(ws / "app.py")
+    line = marker_line(ws / "app.py")
+
+    naive = {k: v for k, v in expanded.items() if k != "pathMappings"}  # "${workspaceFolder}" ↔ itself
+    assert attach_and_wait_hit(naive, local_file, line, None, wait=3) is None, "naive mapping must not hit"
+    frame = attach_and_wait_hit(expanded, local_file, line, None, wait=20)
+    assert frame is not None, "breakpoint not hit with the generated configuration"
+    assert frame["line"] == line
+    assert os.path.realpath(frame["source"]["path"]) == os.path.realpath(local_file)
+    assert run.stop() == 0
