@@ -67,6 +67,7 @@ def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisO
     parsed = parse(text, max_bytes=options.max_file_bytes)
     analysis = Analysis(path=path, parsed=parsed, findings=list(parsed.findings))
     if not parsed.analysable:
+        analysis.findings = clamp_findings(analysis.findings, parsed.lines)
         return analysis
     foreign = _foreign_api_version(parsed)
     if foreign is not None:
@@ -95,7 +96,32 @@ def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisO
                     f"skaffold-ls check {getattr(check, '__name__', check)!s} failed: {e!r}",
                     Range.of(0, 0, 0, 1)))
     analysis.findings.sort(key=lambda f: (f.range.start, f.severity))
+    analysis.findings = clamp_findings(analysis.findings, parsed.lines)
     return analysis
+
+
+def clamp_findings(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    """Every range inside the document and start <= end. libyaml's end marks can sit
+    after the last line, and nodes cut short by a syntax error have no real end."""
+    from dataclasses import replace
+
+    from skaffold_ls.core.findings import Pos, Range
+
+    last = max(len(lines) - 1, 0)
+
+    def inside(p: Pos) -> Pos:
+        if p.line > last:
+            return Pos(last, len(lines[last]) if lines else 0)
+        line = max(p.line, 0)
+        return Pos(line, min(max(p.col, 0), len(lines[line]) if lines else 0))
+
+    out = []
+    for f in findings:
+        start, end = inside(f.range.start), inside(f.range.end)
+        if end < start:
+            end = start
+        out.append(f if (start, end) == tuple(f.range) else replace(f, range=Range(start, end)))
+    return out
 
 
 def _foreign_api_version(parsed: ParsedFile) -> str | None:

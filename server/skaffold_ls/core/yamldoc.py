@@ -166,6 +166,7 @@ class ParsedFile:
 
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # ---------------------------------------------------------------------------
@@ -179,8 +180,20 @@ class _TooDeep(Exception):
 
 def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
     """Parse a whole file. Never raises for bad input: problems become findings."""
+    surrogate: Finding | None = None
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as e:
+        # Unpaired surrogates (a JSON "\\ud800" from an editor) are not Unicode text and
+        # crash libyaml: replace them one for one (columns stay put) and say so.
+        size = len(text.encode("utf-8", "surrogatepass"))
+        at = e.start
+        line, col = text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+        surrogate = Finding("not-utf8", Severity.ERROR,
+                            "text contains an unpaired UTF-16 surrogate, which is not valid Unicode",
+                            Range.of(line, col, line, col + 1))
+        text = _SURROGATE.sub("\ufffd", text)
     lines = text.split("\n")
-    size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         return ParsedFile(text, lines, [], [_whole_file(
             "file-too-large",
@@ -196,7 +209,7 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
             "file contains a NUL byte: it looks binary, not YAML",
             Range.of(line, col, line, col + 1))], analysable=False)
     builder = _Builder()
-    findings: list[Finding] = []
+    findings: list[Finding] = [surrogate] if surrogate is not None else []
     try:
         for event in yaml.parse(text, Loader=_Loader):
             builder.feed(event)
