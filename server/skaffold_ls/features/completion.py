@@ -1,0 +1,562 @@
+"""Completion: keys, values, paths, references and starters for skaffold.yaml.
+
+`complete(ctx, pos)` never raises. Everything is read from the document's own
+apiVersion schema; the path at the cursor comes from the text (see context.py),
+so half-typed lines work.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref
+from skaffold_ls.features import knowledge as kn
+from skaffold_ls.features import workspace as ws
+from skaffold_ls.features.context import (
+    Cursor,
+    DocAt,
+    cursor_at,
+    doc_at,
+    document_bounds,
+    node_at_path,
+    present_keys,
+    scalar_text,
+    split_line,
+)
+from skaffold_ls.features.starters import starter_items
+from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
+from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
+
+log = logging.getLogger(__name__)
+
+# "At most one of" groups that skaffold checks in Go code only (the schemas do not say).
+EXCLUSIVE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "HelmRelease": (("chartPath", "remoteChart"),),
+    "ConfigDependency": (("path", "git", "googleCloudStorage", "googleCloudBuildRepoV2"),),
+    "Sync": (("manual", "infer", "auto"),),
+    "DockerSecret": (("src", "env"),),
+    "ContainerHook": (("host", "container"),),
+    "CustomDependencies": (("dockerfile", "command", "paths"),),
+}
+# Kinds `portForward.resourceType` accepts, besides those found in manifests.
+PORT_FORWARD_TYPES = ("deployment", "service", "pod", "statefulset", "replicaset", "daemonset", "job")
+INDENT = "  "
+
+
+def complete(ctx: FeatureContext, pos: Pos) -> list[CompletionItem]:
+    """Completion items at `pos` (code-point column). Never raises."""
+    try:
+        return complete_strict(ctx, pos)
+    except Exception:  # a completion bug must never take the editor down
+        log.exception("completion failed at %s", pos)
+        return []
+
+
+def complete_strict(ctx: FeatureContext, pos: Pos) -> list[CompletionItem]:
+    lines = ctx.lines
+    if not lines or pos.line >= len(lines):
+        return []
+    cursor = cursor_at(lines, pos)
+    if cursor is None:
+        return []
+    starters: list[CompletionItem] = []
+    if cursor.mode == "key" and not cursor.path and _empty_document(lines, cursor):
+        starters = starter_items(ctx, cursor)
+    doc = doc_at(ctx, pos.line, (cursor.doc_start, cursor.doc_end))
+    if doc is None:
+        return starters
+    if cursor.mode == "key":
+        return starters + _in_mapping(ctx, doc, cursor)
+    return _values(ctx, doc, cursor, cursor.path)
+
+
+def _empty_document(lines: list[str], cursor: Cursor) -> bool:
+    for i in range(cursor.doc_start, min(cursor.doc_end + 1, len(lines))):
+        if i == cursor.replace.start.line:
+            continue
+        if not split_line(lines[i]).blank:
+            return False
+    return not cursor.after_dash
+
+
+# ---------------------------------------------------------------------------
+# Keys
+
+
+def _in_mapping(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:
+    schema = doc.schema
+    r = kn.resolve_path(schema, cursor.path)
+    d = kn.object_of(schema, r.target) if r.target is not None else None
+    if d is not None:
+        present = present_keys(ctx.lines, cursor.replace.start.line, cursor.key_col, cursor.doc_start,
+                               cursor.doc_end)
+        if cursor.has_colon:
+            typed = split_line(ctx.lines[cursor.replace.start.line]).key
+            present.discard(typed or "")
+        return _key_items(ctx, schema, d, cursor, present)
+    if cursor.path and isinstance(cursor.path[-1], int) and cursor.after_dash and r.spec is not None:
+        return _values(ctx, doc, cursor, cursor.path)  # a list of scalars: `- k8s/*.yaml`
+    return []
+
+
+def _excluded(d: Definition, present: set[str]) -> set[str]:
+    out: set[str] = set()
+    groups = [g for g in d.alternatives if g] + list(EXCLUSIVE.get(d.name, ()))
+    alt_keys = {k for g in d.alternatives for k in g}
+    if alt_keys & present:
+        out |= alt_keys  # a builder (or build environment, tagger) is set: offer no other
+    for g in EXCLUSIVE.get(d.name, ()):
+        if set(g) & present:
+            out |= set(g)
+    del groups
+    return out - present
+
+
+def _key_items(ctx: FeatureContext, schema: VersionSchema, d: Definition, cursor: Cursor,
+               present: set[str]) -> list[CompletionItem]:
+    excluded = _excluded(d, present)
+    line_text = ctx.lines[cursor.replace.start.line]
+    pad = " " * max(0, cursor.key_col - (len(line_text) - len(line_text.lstrip(" "))))
+    builders = _builder_order(ctx, d)
+    items = []
+    for i, (name, spec) in enumerate(d.properties.items()):
+        if name in present or name in excluded:
+            continue
+        if (d.name, name) in _deprecated():
+            continue
+        desc = kn.describe(d.name, name)
+        detail = spec.describe()
+        if name in d.required:
+            detail += " (required)"
+        if cursor.has_colon:
+            text, snippet = name, False
+        elif (name in d.required and d.alternatives and builders and cursor.after_dash
+              and not ({k for g in d.alternatives for k in g} & present)):
+            # a new artifact: `- image: ` and the choice of its builder
+            text, snippet = f"{name}: $1\n{_choice(builders, 2)}:\n{INDENT}$0", True
+            text = text.replace("\n", "\n" + pad)
+        else:
+            text, snippet = _key_snippet(schema, name, spec, builders), True
+            text = text.replace("\n", "\n" + pad)
+        items.append(CompletionItem(
+            label=name, kind=CompletionKind.PROPERTY, detail=detail, documentation=desc,
+            insert_text=text, snippet=snippet, sort_text=f"{i:03d}", edit_range=cursor.replace,
+            filter_text=name))
+    return items
+
+
+def _deprecated() -> set[tuple[str, str]]:
+    from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
+
+    return set(DEPRECATED_IN_PLACE)
+
+
+def _builder_order(ctx: FeatureContext, d: Definition) -> list[str]:
+    keys = [g[0] for g in d.alternatives if len(g) == 1]
+    if "ko" in keys and _has_go(ctx):
+        keys.remove("ko")
+        keys.insert(0, "ko")
+    return keys
+
+
+def _has_go(ctx: FeatureContext) -> bool:
+    folder = ctx.path.parent if ctx.path is not None else ctx.workspace
+    if folder is None:
+        return False
+    for f in [folder, *folder.parents][:4]:
+        if (f / "go.mod").is_file():
+            return True
+        if ctx.workspace is not None and f == ctx.workspace:
+            break
+    return False
+
+
+def _choice(options: list[str] | tuple[str, ...], n: int) -> str:
+    esc = [re.sub(r"([,|\\$}])", r"\\\1", o) for o in options]
+    return "${" + str(n) + "|" + ",".join(esc) + "|}"
+
+
+def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: list[str]) -> str:
+    t = schema.resolve(spec)
+    if isinstance(t, Definition):
+        return f"{name}:\n{INDENT}" + _object_body(schema, t, builders, INDENT)
+    items = kn.list_of(schema, spec)
+    obj = kn.object_of(schema, spec)
+    if items is not None:
+        it = kn.object_of(schema, items)
+        if it is not None:
+            return f"{name}:\n{INDENT}- " + _object_body(schema, it, builders, INDENT + "  ")
+        return f"{name}:\n{INDENT}- $0"
+    if obj is not None:
+        return f"{name}:\n{INDENT}$0"
+    if t.kind in ("map", "object", "any"):
+        return f"{name}:\n{INDENT}$0"
+    enum = kn.scalar_enum(schema, spec)
+    if enum:
+        return f"{name}: {_choice(list(enum), 1)}$0"
+    if kn.is_kind(schema, spec, "boolean"):
+        default = "true" if t.default in (True, "true") else "false"
+        other = "false" if default == "true" else "true"
+        return f"{name}: {_choice([other, default], 1)}$0"
+    return f"{name}: $0"
+
+
+def _object_body(schema: VersionSchema, d: Definition, builders: list[str], indent: str) -> str:
+    """Required keys of an object as snippet lines; `indent` is the column of its keys."""
+    parts: list[str] = []
+    n = 1
+    for req in d.required:
+        spec = d.properties.get(req)
+        if spec is None:
+            continue
+        if kn.object_of(schema, spec) is not None or kn.list_of(schema, spec) is not None:
+            parts.append(f"{req}:\n{indent}{INDENT}${n}")
+        else:
+            parts.append(f"{req}: ${n}")
+        n += 1
+    if d.alternatives and builders and d.required:
+        # a new artifact: its image, then a choice of builder
+        parts.append(f"{_choice(builders, n)}:\n{indent}{INDENT}$0")
+    elif parts:
+        parts.append("$0")
+    else:
+        return "$0"
+    return ("\n" + indent).join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Values
+
+
+def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    schema = doc.schema
+    if path == ["apiVersion"]:
+        versions = list(reversed(ctx.store.known_versions()))
+        return [_value(cursor, v, CompletionKind.ENUM_MEMBER, sort=i, detail="latest" if i == 0 else None,
+                       preselect=i == 0)
+                for i, v in enumerate(versions)]
+    if path == ["kind"]:
+        return [_value(cursor, "Config", CompletionKind.ENUM_MEMBER, preselect=True)]
+    r = kn.resolve_path(schema, path)
+    if r.spec is None:
+        return []
+    items: list[CompletionItem] = []
+    enum = kn.scalar_enum(schema, r.spec)
+    if enum:
+        items += [_value(cursor, e, CompletionKind.ENUM_MEMBER, sort=i) for i, e in enumerate(enum)]
+    elif kn.is_kind(schema, r.spec, "boolean"):
+        items += [_value(cursor, b, CompletionKind.VALUE, sort=i) for i, b in enumerate(("true", "false"))]
+    fk = kn.field_kind(r.owner, r.prop)
+    if r.owner == "HelmRelease" and r.prop == "setValueTemplates" and r.item:
+        items += _template_items(ctx, doc, cursor)
+    if fk is None or fk.kind is None:
+        return items
+    if fk.kind in ("file", "dir", "path", "glob"):
+        base = _base_dir(ctx, doc, path, fk.relative_to)
+        if base is not None:
+            items += _path_items(cursor, base, fk.kind, r.owner, r.prop)
+    elif fk.kind == "image" and (r.owner, r.prop) in _IMAGE_REFS:
+        items += _image_items(ctx, doc, cursor, path)
+    elif fk.kind == "profile":
+        items += _profile_items(ctx, doc, cursor, path, r.owner, r.prop)
+    elif fk.kind == "config_name" and r.owner == "ConfigDependency":
+        items += _config_name_items(ctx, doc, cursor, path)
+    elif fk.kind == "k8s_resource_type" and r.owner == "PortForwardResource":
+        items += _resource_type_items(ctx, cursor)
+    elif fk.kind == "k8s_resource_name" and r.owner == "PortForwardResource":
+        items += _resource_name_items(ctx, doc, cursor, path)
+    return items
+
+
+_IMAGE_REFS = {("ArtifactDependency", "image"), ("TestCase", "image"), ("DockerDeploy", "images"),
+               ("VerifyContainer", "image"), ("ContainerConfig", "image")}
+
+
+def _value(cursor: Cursor, text: str, kind: CompletionKind, sort: int = 0, detail: str | None = None,
+           doc: str | None = None, preselect: bool = False, insert: str | None = None,
+           label: str | None = None) -> CompletionItem:
+    return CompletionItem(label=label or text, kind=kind, detail=detail, documentation=doc,
+                          insert_text=insert if insert is not None else text, sort_text=f"{sort:04d}",
+                          edit_range=cursor.replace, preselect=preselect, filter_text=text)
+
+
+def _quote_if_needed(cursor: Cursor, text: str) -> str:
+    if cursor.quoted:
+        return text
+    if text[:1] in "{[*&!|>'\"%@`#" or ": " in text or " #" in text:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
+# -- images -------------------------------------------------------------
+
+
+def artifact_images(root: Node | None) -> list[tuple[str, Scalar, list[str | int]]]:
+    """(image, its node, path of the artifact) for every artifact, profiles included."""
+    out: list[tuple[str, Scalar, list[str | int]]] = []
+    root = deref(root)
+    if not isinstance(root, Mapping):
+        return out
+    bases: list[tuple[Node | None, list[str | int]]] = [(root, [])]
+    profiles = deref(root.get("profiles"))
+    if isinstance(profiles, Sequence):
+        bases += [(p, ["profiles", i]) for i, p in enumerate(profiles.items)]
+    for base, prefix in bases:
+        arts = node_at_path(base, ["build", "artifacts"])
+        if not isinstance(arts, Sequence):
+            continue
+        for i, a_node in enumerate(arts.items):
+            a = deref(a_node)
+            if isinstance(a, Mapping):
+                n = deref(a.get("image"))
+                if isinstance(n, Scalar) and not n.is_null:
+                    out.append((n.value, n, [*prefix, "build", "artifacts", i]))
+    return out
+
+
+def _known_images(ctx: FeatureContext, doc: DocAt) -> list[tuple[str, str]]:
+    """(image, where) from this config, then from the configs it requires."""
+    seen: dict[str, str] = {}
+    for img, _, _ in artifact_images(doc.root):
+        seen.setdefault(img, "artifact of this config")
+    try:
+        from skaffold_ls.features.multiconfig import required_docs
+
+        for cf, cd in required_docs(ctx, doc):
+            for img in cd.images:
+                seen.setdefault(img, f"artifact of {cd.name or (cf.path.name if cf.path else 'a required config')}")
+    except Exception:  # pragma: no cover - other files are best effort
+        log.debug("required configs unreadable", exc_info=True)
+    return list(seen.items())
+
+
+def _image_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    own = None
+    if "requires" in path:  # an artifact cannot require itself
+        art = path[: path.index("requires")]
+        own = scalar_text(node_at_path(doc.root, [*art, "image"]))
+    return [_value(cursor, img, CompletionKind.REFERENCE, sort=i, detail=where)
+            for i, (img, where) in enumerate(_known_images(ctx, doc)) if img != own]
+
+
+def sanitize_image(image: str) -> str:
+    """How skaffold names an image in template variables (`.`, `-`, `/`, `:` become `_`)."""
+    return re.sub(r"[.\-/:]", "_", image)
+
+
+def _template_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:
+    items = []
+    key = split_line(ctx.lines[cursor.replace.start.line]).key or ""
+    for i, (img, where) in enumerate(_known_images(ctx, doc)):
+        s = sanitize_image(img)
+        choices = [
+            ("{{.IMAGE_FULLY_QUALIFIED_" + s + "}}", "full reference with tag and digest"),
+            ("{{.IMAGE_REPO_" + s + "}}", "repository part"),
+            ("{{.IMAGE_TAG_" + s + "}}@{{.IMAGE_DIGEST_" + s + "}}", "tag and digest"),
+        ]
+        if key.endswith(".repository"):
+            order = [1, 2, 0]
+        elif key.endswith(".tag"):
+            order = [2, 0, 1]
+        else:
+            order = [0, 1, 2]
+        for j, o in enumerate(order):
+            text, what = choices[o]
+            items.append(_value(cursor, text, CompletionKind.REFERENCE, sort=i * 3 + j,
+                                detail=f"{img}: {what}", doc=f"Image built by the {where} `{img}`.",
+                                insert=_quote_if_needed(cursor, text)))
+    return items
+
+
+# -- profiles and configs ---------------------------------------------------
+
+
+def _profile_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int],
+                   owner: str | None, prop: str | None) -> list[CompletionItem]:
+    from skaffold_ls.features.multiconfig import required_docs_for_entry
+
+    names: list[tuple[str, str]] = []
+    if owner == "ProfileDependency" and prop == "name" and "requires" in path:
+        entry = path[: path.index("requires") + 2]
+        for cf, cd in required_docs_for_entry(ctx, doc, entry):
+            where = cd.name or (cf.path.name if cf.path else "required config")
+            names += [(p, f"profile of {where}") for p in cd.profiles]
+    elif owner == "ProfileDependency" and prop == "activatedBy":
+        names += [(p, "profile of this config") for p in _own_profiles(doc)]
+    seen: set[str] = set()
+    out = []
+    for i, (n, where) in enumerate(names):
+        if n not in seen:
+            seen.add(n)
+            out.append(_value(cursor, n, CompletionKind.REFERENCE, sort=i, detail=where))
+    return out
+
+
+def _own_profiles(doc: DocAt) -> list[str]:
+    out = []
+    profiles = deref(doc.root.get("profiles")) if doc.root else None
+    if isinstance(profiles, Sequence):
+        for p in profiles.items:
+            n = scalar_text(node_at_path(p, ["name"]))
+            if n:
+                out.append(n)
+    return out
+
+
+def _config_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    from skaffold_ls.features.multiconfig import required_docs_for_entry
+
+    entry = path[: path.index("requires") + 2] if "requires" in path else path[:2]
+    out = []
+    for i, (cf, cd) in enumerate(required_docs_for_entry(ctx, doc, entry, ignore_configs=True)):
+        if cd.name:
+            out.append(_value(cursor, cd.name, CompletionKind.REFERENCE, sort=i,
+                              detail=f"config in {cf.path.name if cf.path else 'this file'}"))
+    return out
+
+
+# -- Kubernetes resources -----------------------------------------------------
+
+
+def _manifest_resources(ctx: FeatureContext) -> list[ws.K8sResource]:
+    root = ctx.workspace or (ctx.path.parent if ctx.path is not None else None)
+    if root is None:
+        return []
+    folder = ctx.path.parent if ctx.path is not None else root
+    res = ws.scan(root).resources
+    near = [r for r in res if folder == r.path.parent or folder in r.path.parents]
+    return near or res
+
+
+def _resource_type_items(ctx: FeatureContext, cursor: Cursor) -> list[CompletionItem]:
+    kinds: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for r in _manifest_resources(ctx):
+        k = r.kind.lower()
+        if k not in seen:
+            seen.add(k)
+            kinds.append((k, f"{r.kind} in {r.path.name}"))
+    for k in PORT_FORWARD_TYPES:
+        if k not in seen:
+            seen.add(k)
+            kinds.append((k, "Kubernetes kind"))
+    return [_value(cursor, k, CompletionKind.ENUM_MEMBER, sort=i, detail=d) for i, (k, d) in enumerate(kinds)]
+
+
+def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    want = None
+    line = cursor.replace.start.line
+    # the entry's resourceType, from the model or from the neighbouring lines
+    node = node_at_path(doc.root, [*path[:-1], "resourceType"])
+    want = scalar_text(node)
+    if want is None:
+        for i in range(max(cursor.doc_start, line - 6), min(cursor.doc_end, line + 6) + 1):
+            info = split_line(ctx.lines[i])
+            if info.key == "resourceType":
+                want = ctx.lines[i][info.value_start:].split("#")[0].strip().strip("'\"") or None
+                break
+    out: list[CompletionItem] = []
+    seen: set[str] = set()
+    for r in _manifest_resources(ctx):
+        if not r.name or (want and r.kind.lower() != want.lower().split(".")[0]):
+            continue
+        if r.name not in seen:
+            seen.add(r.name)
+            out.append(_value(cursor, r.name, CompletionKind.REFERENCE, sort=len(out),
+                              detail=f"{r.kind} in {r.path.name}"))
+    return out
+
+
+# -- paths ----------------------------------------------------------------------
+
+
+def config_dir(ctx: FeatureContext) -> Path | None:
+    if ctx.path is not None:
+        return ctx.path.parent
+    return ctx.workspace
+
+
+def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> Path | None:
+    """The folder a `relative_to: context` field is relative to: the enclosing artifact's
+    (or test case's) `context`, itself relative to the config's folder."""
+    base = config_dir(ctx)
+    if base is None:
+        return None
+    for cut in range(len(path) - 1, 0, -1):
+        if isinstance(path[cut - 1], int) or not isinstance(path[cut], int):
+            continue
+        owner = path[: cut + 1]
+        if owner[-2] in ("artifacts", "test"):
+            value = scalar_text(node_at_path(doc.root, [*owner, "context"]))
+            if value is None:
+                value = _context_from_text(ctx, path) or "."
+            return base / value
+    return base
+
+
+def _context_from_text(ctx: FeatureContext, path: list[str | int]) -> str | None:
+    return None  # the model holds the artifact whenever the file parses up to it
+
+
+def _base_dir(ctx: FeatureContext, doc: DocAt, path: list[str | int], relative_to: str | None) -> Path | None:
+    if relative_to == "context":
+        return artifact_context(ctx, doc, path)
+    return config_dir(ctx)
+
+
+_CHARTS = ("Chart.yaml",)
+
+
+def _path_items(cursor: Cursor, base: Path, kind: str, owner: str | None, prop: str | None) -> list[CompletionItem]:
+    typed = cursor.prefix
+    head, _, _ = typed.rpartition("/")
+    folder = base / head if head else base
+    prefix = head + "/" if head else ""
+    want_config = (owner, prop) == ("ConfigDependency", "path")
+    want_chart = prop == "chartPath"
+    want_kustomize = owner == "Kustomize" or owner == "KustomizeDeploy"
+    items: list[CompletionItem] = []
+    for name, is_dir in ws.list_dir(folder):
+        full = prefix + name
+        sort = 50
+        detail = None
+        if is_dir:
+            sub = folder / name
+            if want_chart and (sub / "Chart.yaml").is_file():
+                sort, detail = 0, "Helm chart"
+            elif want_config and any((sub / c).is_file() for c in ws.CONFIG_NAMES):
+                sort, detail = 0, "folder with a skaffold.yaml"
+            elif want_kustomize and any((sub / k).is_file() for k in ("kustomization.yaml", "kustomization.yml",
+                                                                       "Kustomization")):
+                sort, detail = 0, "kustomization"
+            else:
+                sort = 10
+            items.append(_value(cursor, full + "/", CompletionKind.FOLDER, sort=sort, detail=detail,
+                                insert=full if kind in ("dir", "path") else full + "/"))
+            if kind == "glob" and _has_yaml(sub):
+                items.append(_value(cursor, full + "/*.yaml", CompletionKind.FILE, sort=5,
+                                    detail="every YAML file in the folder"))
+        elif kind != "dir":
+            if want_config and not name.endswith((".yaml", ".yml")):
+                continue
+            if prop in ("rawYaml", "paths", "valuesFiles", "manifests") and not name.endswith((".yaml", ".yml")):
+                continue
+            if want_chart and not name.endswith(".tgz"):
+                continue
+            if prop in ("dockerfile",) and "ockerfile" not in name and "Containerfile" not in name:
+                sort = 60
+            items.append(_value(cursor, full, CompletionKind.FILE, sort=sort))
+    return items
+
+
+def _has_yaml(folder: Path) -> bool:
+    return any(not d and n.endswith((".yaml", ".yml")) for n, d in ws.list_dir(folder, limit=200))
+
+
+__all__ = ["artifact_context", "artifact_images", "complete", "complete_strict", "config_dir",
+           "document_bounds", "sanitize_image"]
+
+_ = Range  # re-exported type used by callers' annotations

@@ -1,0 +1,292 @@
+"""Hover: what a key means in the document's own apiVersion, and what a value points to."""
+
+from __future__ import annotations
+
+import glob as globlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.yamldoc import Mapping, deref
+from skaffold_ls.features import knowledge as kn
+from skaffold_ls.features.completion import (
+    _base_dir,
+    artifact_images,
+    sanitize_image,
+)
+from skaffold_ls.features.context import (
+    DocAt,
+    doc_at,
+    document_bounds,
+    node_at_path,
+    path_to_mapping,
+    scalar_text,
+    split_line,
+)
+from skaffold_ls.features.types import FeatureContext, Hover
+from skaffold_ls.schema.model import Definition, TypeSpec
+
+log = logging.getLogger(__name__)
+
+BUILDERS = ("docker", "ko", "jib", "bazel", "kaniko", "buildpacks", "custom")
+_TEMPLATE_IMAGE = re.compile(r"\{\{\s*\.IMAGE_[A-Z_]+?_([A-Za-z0-9_]+)\s*\}\}")
+
+
+@dataclass(slots=True)
+class Target:
+    """The key or value under a position (from the text, so broken files work)."""
+
+    path: list[str | int]  # path of the key's value, or of the list item
+    on_key: bool
+    text: str  # the key, or the value without quotes
+    range: Range
+    doc_start: int
+    doc_end: int
+
+
+def target_at(lines: list[str], pos: Pos) -> Target | None:
+    if pos.line >= len(lines):
+        return None
+    text = lines[pos.line]
+    info = split_line(text)
+    if info.blank:
+        return None
+    start, end = document_bounds(lines, pos.line)
+    col = pos.col
+    if info.key is not None:
+        mapping = path_to_mapping(lines, pos.line, info.content, info.dashes, start)
+        if mapping is None:
+            return None
+        if info.key_start <= col <= info.key_end:
+            return Target([*mapping, info.key], True, info.key,
+                          Range(Pos(pos.line, info.key_start), Pos(pos.line, info.key_end)), start, end)
+        value, vs, ve = _value_span(text, info.value_start)
+        if value and vs <= col <= ve:
+            return Target([*mapping, info.key], False, value, Range(Pos(pos.line, vs), Pos(pos.line, ve)),
+                          start, end)
+        return None
+    if info.dashes and col >= info.content:
+        path = path_to_mapping(lines, pos.line, info.content, info.dashes, start)
+        value, vs, ve = _value_span(text, info.content)
+        if path is None or not value:
+            return None
+        return Target(path, False, value, Range(Pos(pos.line, vs), Pos(pos.line, ve)), start, end)
+    return None
+
+
+def _value_span(text: str, start: int) -> tuple[str, int, int]:
+    rest = text[start:]
+    if rest[:1] in ("'", '"'):
+        q = rest[0]
+        close = rest.find(q, 1)
+        close = close if close > 0 else len(rest)
+        return rest[1:close], start + 1, start + close
+    cut = rest.find(" #")
+    value = (rest if cut < 0 else rest[:cut]).rstrip()
+    if value.startswith(("{", "[", "|", ">", "&", "*")):
+        return "", start, start
+    return value, start, start + len(value)
+
+
+def hover(ctx: FeatureContext, pos: Pos) -> Hover | None:
+    """Markdown for the key or value at `pos`, or None. Never raises."""
+    try:
+        return hover_strict(ctx, pos)
+    except Exception:
+        log.exception("hover failed at %s", pos)
+        return None
+
+
+def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
+    t = target_at(ctx.lines, pos)
+    if t is None:
+        return None
+    doc = doc_at(ctx, pos.line, (t.doc_start, t.doc_end))
+    if doc is None:
+        return None
+    if t.on_key:
+        md = _key_markdown(ctx, doc, t.path)
+        return Hover(md, t.range) if md else None
+    md = _value_markdown(ctx, doc, t)
+    return Hover(md, t.range) if md else None
+
+
+# ---------------------------------------------------------------------------
+
+
+def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str | None:
+    schema = doc.schema
+    r = kn.resolve_path(schema, path)
+    if r.owner is None or r.prop is None:
+        return None
+    d = schema.definitions.get(r.owner)
+    spec = d.properties.get(r.prop) if d is not None else None
+    if spec is None:
+        hist = ctx.store.property_history(r.owner, r.prop)
+        if hist.versions:
+            return (f"**`{r.prop}`** is not part of `{doc.version}`: it exists in "
+                    f"{_span(hist.first, hist.last)}.\n\n" + (kn.describe(r.owner, r.prop) or ""))
+        return None
+    out = [f"**`{r.prop}`** · {spec.describe()}" + (" (required)" if d and r.prop in d.required else "")]
+    desc = kn.describe(r.owner, r.prop)
+    target = schema.resolve(spec)
+    if desc:
+        out.append(desc)
+    elif isinstance(target, Definition):
+        desc = kn.describe(target.name)
+        if desc:
+            out.append(desc)
+    facts = []
+    default = spec.default if spec.default is not None else (
+        target.default if isinstance(target, (TypeSpec, Definition)) else None)
+    if default not in (None, "", "{}", "[]"):
+        facts.append(f"Default: `{default}`")
+    enum = kn.scalar_enum(schema, spec)
+    if enum:
+        facts.append("Allowed: " + ", ".join(f"`{e}`" for e in enum))
+    if d is not None:
+        alt = d.alternative_of(r.prop)
+        if alt is not None:
+            others = [k for g in d.alternatives for k in g if k not in alt]
+            if others:
+                facts.append("Only one of: " + ", ".join(f"`{k}`" for k in [*alt, *others]))
+    fk = kn.field_kind(r.owner, r.prop)
+    if fk is not None:
+        if fk.relative_to == "context":
+            facts.append("Relative to the artifact's `context`")
+        elif fk.relative_to == "config_dir":
+            facts.append("Relative to this skaffold.yaml's folder")
+        if fk.template:
+            facts.append("Expanded as a Go template")
+    hist = ctx.store.property_history(r.owner, r.prop)
+    known = ctx.store.known_versions()
+    if hist.versions and (hist.first != known[0] or hist.last != known[-1]):
+        facts.append(f"Available {_span(hist.first, hist.last, latest=known[-1])}")
+    if facts:
+        out.append(" · ".join(facts))
+    out.append(f"[skaffold reference ({doc.version.removeprefix('skaffold/')})]({kn.docs_url(doc.version)})")
+    return "\n\n".join(out)
+
+
+def _span(first: str | None, last: str | None, latest: str | None = None) -> str:
+    if first is None:
+        return "in no version"
+    if last == latest:
+        return f"since `{first}`"
+    if first == last:
+        return f"only in `{first}`"
+    return f"from `{first}` to `{last}`"
+
+
+def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
+    schema = doc.schema
+    if t.path == ["apiVersion"]:
+        latest = ctx.store.latest
+        known = ctx.store.get(t.text) is not None
+        state = "the latest apiVersion" if t.text == latest else (
+            f"a known apiVersion (latest: `{latest}`)" if known else "not a known skaffold apiVersion")
+        md = f"`{t.text}`: {state}."
+        if known:
+            md += f"\n\n[skaffold reference]({kn.docs_url(t.text)})"
+        return md
+    r = kn.resolve_path(schema, t.path)
+    fk = kn.field_kind(r.owner, r.prop)
+    if fk is not None and fk.kind == "image":
+        if (r.owner, r.prop) in (("Artifact", "image"),):
+            return _artifact_self(doc, t.text)
+        return _image_markdown(ctx, doc, t.text)
+    if r.owner == "HelmRelease" and r.prop in ("setValueTemplates", "setValues") and r.item:
+        m = _TEMPLATE_IMAGE.search(t.text)
+        if m:
+            return _template_markdown(ctx, doc, m.group(1))
+    if fk is not None and fk.kind in ("file", "dir", "path", "glob"):
+        base = _base_dir(ctx, doc, t.path, fk.relative_to)
+        if base is not None:
+            return _path_markdown(base, t.text, fk.kind, r.owner, r.prop)
+    if fk is not None and fk.kind == "profile":
+        return _profile_markdown(ctx, doc, t, r.owner, r.prop)
+    if r.owner is not None and r.prop is not None:
+        return _key_markdown(ctx, doc, [*t.path[:-1], r.prop] if r.item else t.path)
+    return None
+
+
+def builder_of(artifact: Mapping | None) -> str:
+    if not isinstance(artifact, Mapping):
+        return "docker"
+    keys = artifact.keys()
+    return next((b for b in BUILDERS if b in keys), "docker (default)")
+
+
+def _artifact_self(doc: DocAt, image: str) -> str | None:
+    for img, _node, path in artifact_images(doc.root):
+        if img == image:
+            art = deref(node_at_path(doc.root, path))
+            where = " in profile" if path and path[0] == "profiles" else ""
+            return (f"Artifact **`{image}`**{where}, built with {builder_of(art if isinstance(art, Mapping) else None)}"
+                    f", context `{scalar_text(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
+    return None
+
+
+def _image_markdown(ctx: FeatureContext, doc: DocAt, image: str) -> str:
+    for img, node, path in artifact_images(doc.root):
+        if img == image:
+            art = deref(node_at_path(doc.root, path))
+            ctxdir = scalar_text(node_at_path(doc.root, [*path, "context"])) or "."
+            return (f"Image **`{image}`** is built by the artifact on line {node.start.line + 1} "
+                    f"({builder_of(art if isinstance(art, Mapping) else None)}, context `{ctxdir}`).")
+    try:
+        from skaffold_ls.features.multiconfig import required_docs
+
+        for cf, cd in required_docs(ctx, doc):
+            if image in cd.images:
+                where = cf.path.name if cf.path else "this file"
+                return (f"Image **`{image}`** is built by config `{cd.name or '?'}` "
+                        f"({where}, line {cd.images[image].start.line + 1}).")
+    except Exception:  # pragma: no cover
+        log.debug("required configs unreadable", exc_info=True)
+    return f"Image `{image}` is not built by this config or the configs it requires."
+
+
+def _template_markdown(ctx: FeatureContext, doc: DocAt, sanitized: str) -> str | None:
+    for img, _node, _ in artifact_images(doc.root):
+        if sanitize_image(img) == sanitized:
+            return _image_markdown(ctx, doc, img)
+    return f"No artifact of this config is named `{sanitized}` (image names with `.-/:` written as `_`)."
+
+
+def _path_markdown(base: Path, value: str, kind: str, owner: str | None, prop: str | None) -> str:
+    if "{{" in value:
+        return f"`{value}` is a template: resolved when skaffold runs."
+    target = base / value
+    shown = f"`{value}`"
+    if kind == "glob" and any(c in value for c in "*?["):
+        matches = sorted(globlib.glob(str(target), recursive=True))
+        if not matches:
+            return f"{shown} matches no file (from `{base}`)."
+        names = ", ".join(f"`{Path(m).relative_to(base) if Path(m).is_relative_to(base) else m}`"
+                          for m in matches[:8])
+        more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""
+        return f"{shown} matches {len(matches)} file{'s' if len(matches) != 1 else ''}: {names}{more}."
+    if target.is_dir():
+        extra = ""
+        if (target / "Chart.yaml").is_file():
+            extra = " (a Helm chart)"
+        elif (owner, prop) == ("ConfigDependency", "path"):
+            extra = " (its skaffold.yaml " + ("exists)" if (target / "skaffold.yaml").is_file() else "is missing)")
+        return f"{shown}: folder exists{extra}."
+    if target.is_file():
+        return f"{shown}: file exists."
+    return f"{shown} does not exist (looked in `{base}`)."
+
+
+def _profile_markdown(ctx: FeatureContext, doc: DocAt, t: Target, owner: str | None, prop: str | None) -> str | None:
+    from skaffold_ls.features.navigation import profile_targets
+
+    locs = profile_targets(ctx, doc, t.path, t.text)
+    if not locs:
+        return f"No profile named `{t.text}` found."
+    loc = locs[0]
+    where = "this file" if ctx.path is not None and loc.path == ctx.path else loc.path.name
+    return f"Profile **`{t.text}`**, defined in {where} on line {loc.range.start.line + 1}."

@@ -1,0 +1,70 @@
+"""Document links for every path field: Dockerfiles, charts, values files, manifests,
+kustomizations and required configs open with a click."""
+
+from __future__ import annotations
+
+import logging
+
+from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.yamldoc import Scalar
+from skaffold_ls.features import knowledge as kn
+from skaffold_ls.features.completion import config_dir
+from skaffold_ls.features.context import DocAt
+from skaffold_ls.features.navigation import link_target
+from skaffold_ls.features.types import FeatureContext, Link
+
+log = logging.getLogger(__name__)
+PATH_KINDS = frozenset({"file", "dir", "path", "glob"})
+
+
+def document_links(ctx: FeatureContext) -> list[Link]:
+    try:
+        return document_links_strict(ctx)
+    except Exception:
+        log.exception("document links failed")
+        return []
+
+
+def document_links_strict(ctx: FeatureContext) -> list[Link]:
+    base = config_dir(ctx)
+    if base is None:
+        return []
+    out: list[Link] = []
+    for info in ctx.analysis.documents:
+        schema = info.schema.schema
+        if schema is None:
+            continue
+        doc = DocAt(info, schema, schema.version)
+        contexts: dict[tuple[str | int, ...], str] = {}
+        scalars = kn.typed_scalars(schema, info.document.root)
+        for ts in scalars:  # artifact and test contexts first
+            if ts.prop == "context" and ts.owner in ("Artifact", "TestCase") and isinstance(ts.node, Scalar):
+                contexts[tuple(ts.path[:-1])] = ts.node.value
+        for ts in scalars:
+            node = ts.node
+            if not isinstance(node, Scalar) or node.is_null or not node.value or "{{" in node.value:
+                continue
+            fk = kn.field_kind(ts.owner, ts.prop)
+            if fk is None or fk.kind not in PATH_KINDS:
+                continue
+            folder = base
+            if fk.relative_to == "context":
+                folder = base / _context_for(contexts, ts.path)
+            target = link_target(folder / node.value, ts.owner, ts.prop)
+            if target is None:
+                continue
+            rng = node.range
+            if node.style in ("'", '"'):
+                rng = Range(Pos(rng.start.line, rng.start.col + 1), Pos(rng.end.line, max(rng.end.col - 1,
+                                                                                          rng.start.col + 1)))
+            out.append(Link(rng, target, tooltip=f"Open {target.name}"))
+        del doc
+    return out
+
+
+def _context_for(contexts: dict[tuple[str | int, ...], str], path: list[str | int]) -> str:
+    for cut in range(len(path) - 1, 0, -1):
+        value = contexts.get(tuple(path[:cut]))
+        if value is not None:
+            return value
+    return "."
