@@ -69,21 +69,13 @@ def go_build(cwd: Path, args: list[str], env: dict[str, str]) -> None:
     assert r.returncode == 0, f"go build {args} failed:\n{r.stderr}"
 
 
-class BridgeRun:
-    """`skaffold-ls debug --json` against the stand-in skaffold, with its events collected."""
+class JsonRun:
+    """A `skaffold-ls ... --json` process with its stdout events collected."""
 
-    def __init__(self, workspace: Path, scenario: dict[str, Any], extra: list[str] | None = None,
-                 skaffold_args: list[str] | None = None, env: dict[str, str] | None = None) -> None:
-        self.workspace = workspace
-        scen = workspace.parent / f"scenario-{workspace.name}-{time.monotonic_ns()}.json"
-        scen.write_text(json.dumps(scenario))
+    def __init__(self, args: list[str], env: dict[str, str] | None = None) -> None:
         self.env = dict(env or os.environ)
-        self.env["SKAFFOLD_STANDIN_SCENARIO"] = str(scen)
         self.env["PYTHONPATH"] = str(REPO / "server") + os.pathsep + self.env.get("PYTHONPATH", "")
-        argv = [sys.executable, "-m", "skaffold_ls", "debug", "--json", "--skaffold", str(STANDIN),
-                "--workspace", str(workspace), *(extra or [])]
-        if skaffold_args:
-            argv += ["--", *skaffold_args]
+        argv = [sys.executable, "-m", "skaffold_ls", *args]
         self.proc = subprocess.Popen(argv, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.events: list[dict[str, Any]] = []
         self.stderr: list[str] = []
@@ -130,7 +122,7 @@ class BridgeRun:
             self.proc.wait(5)
             raise
 
-    def __enter__(self) -> BridgeRun:
+    def __enter__(self) -> JsonRun:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -139,6 +131,22 @@ class BridgeRun:
                 self.stop()
             except subprocess.TimeoutExpired:
                 pass
+
+
+class BridgeRun(JsonRun):
+    """`skaffold-ls debug --json` against the stand-in skaffold (no real skaffold here)."""
+
+    def __init__(self, workspace: Path, scenario: dict[str, Any], extra: list[str] | None = None,
+                 skaffold_args: list[str] | None = None, env: dict[str, str] | None = None) -> None:
+        self.workspace = workspace
+        scen = workspace.parent / f"scenario-{workspace.name}-{time.monotonic_ns()}.json"
+        scen.write_text(json.dumps(scenario))
+        env = dict(env or os.environ)
+        env["SKAFFOLD_STANDIN_SCENARIO"] = str(scen)
+        args = ["debug", "--json", "--skaffold", str(STANDIN), "--workspace", str(workspace), *(extra or [])]
+        if skaffold_args:
+            args += ["--", *skaffold_args]
+        super().__init__(args, env)
 
 
 @pytest.fixture

@@ -1,0 +1,64 @@
+"""The configurations `skaffold-ls debug` would write, computed from files only (no cluster)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skaffold_ls.debug.mapping import (
+    COMPOUND_NAME,
+    DEFAULT_PORTS,
+    NAME_PREFIX,
+    SourceMapping,
+    derive_mapping,
+    guess_runtime,
+    load_overrides,
+    make_configuration,
+)
+from skaffold_ls.skaffold_config import Artifact, load_project
+
+
+@dataclass
+class OfflineConfig:
+    artifact: Artifact
+    mapping: SourceMapping
+    configuration: dict[str, Any] | None  # None: runtime unknown or not attachable by port
+    note: str
+
+
+def offline_configurations(
+    workspace: Path,
+    skaffold_file: Path | None = None,
+    profiles: Sequence[str] = (),
+    modules: Sequence[str] = (),
+) -> list[OfflineConfig]:
+    workspace = workspace.resolve()
+    path = skaffold_file if skaffold_file is not None else workspace / "skaffold.yaml"
+    if not path.is_absolute():
+        path = workspace / path
+    project = load_project(path, profiles, modules, command="debug")
+    overrides = load_overrides(workspace)
+    out: list[OfflineConfig] = []
+    for art in project.artifacts:
+        runtime = guess_runtime(art)
+        mapping = derive_mapping(art, workspace, runtime, None, overrides)
+        runtime = mapping.runtime or runtime
+        if runtime is None:
+            out.append(OfflineConfig(art, mapping, None,
+                                     f"{art.image}: cannot tell the runtime; set runtimeType in skaffold.yaml"))
+            continue
+        if runtime not in DEFAULT_PORTS:
+            out.append(OfflineConfig(art, mapping, None,
+                                     f"{art.image}: {runtime} attaches through `kubectl exec`, not a port; "
+                                     "`skaffold-ls debug` writes it once the pod runs"))
+            continue
+        port = DEFAULT_PORTS[runtime][1]
+        cfg = make_configuration(NAME_PREFIX + art.image, runtime, port, mapping, workspace)
+        out.append(OfflineConfig(art, mapping, cfg, f"{art.image}: {runtime}, port {port}; {mapping.how}"))
+    return out
+
+
+def compound_for(configs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": COMPOUND_NAME, "configurations": [c["name"] for c in configs], "stopAll": True}
