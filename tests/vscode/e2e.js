@@ -10,16 +10,36 @@ const T = (ms) => ms * (Number(process.env.E2E_TIME_SCALE) || 1);
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const t0 = Date.now();
 
+let stage = 'start';
+function at(s) {
+  stage = s;
+  log(s);
+}
+
 async function palette(page, text, rowText) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
-  await page.keyboard.type(text);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText || text.replace(/^>/, '') }).first();
-  await row.waitFor({ timeout: T(10000) });
-  await page.keyboard.press('Enter');
+  for (let attempt = 1; ; attempt++) {
+    at(`palette: ${text}`);
+    try {
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
+      await page.keyboard.type(text);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText || text.replace(/^>/, '') }).first();
+      await row.waitFor({ timeout: T(10000) });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt >= 3) {
+        throw e;
+      }
+      log(`palette attempt ${attempt} failed: ${e.message.split('\n')[0]}`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(T(1000));
+    }
+  }
 }
 
 async function openFile(page, name) {
+  at(`open ${name}`);
   const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await item.waitFor({ timeout: T(30000) });
   await item.click();
@@ -28,6 +48,7 @@ async function openFile(page, name) {
 }
 
 async function goTo(page, line, col) {
+  at(`go to ${line}:${col}`);
   await page.keyboard.press('Control+G');
   await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
   await page.keyboard.type(`${line}:${col}`);
@@ -45,6 +66,7 @@ function httpGet(url, timeoutMs) {
 async function problems(page) {
   await openFile(page, spec.file || 'skaffold.yaml');
   await page.keyboard.press('Control+Shift+M');
+  at(`wait for a Problems row with ${spec.expect}`);
   const row = page.locator('.markers-panel .monaco-list-row', { hasText: spec.expect });
   await row.first().waitFor({ timeout: T(60000) });
   const text = (await row.first().innerText()).replace(/\s+/g, ' ');
@@ -89,12 +111,14 @@ async function debug(page) {
   await openFile(page, spec.file);
   await goTo(page, spec.line, 1);
   await palette(page, 'Debug: Toggle Breakpoint');
+  at('wait for the breakpoint glyph');
   await page.waitForSelector('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified', { timeout: T(10000) });
   log('breakpoint set on', spec.file, spec.line);
   await palette(page, 'Skaffold: Debug on Kubernetes');
-  log('command started');
+  at('wait for the debug toolbar (bridge → ready → session)');
   await page.waitForSelector('.debug-toolbar', { timeout: T(120000) });
   log('debug toolbar visible');
+  at('trigger the app and wait until paused');
   const paused = page.locator('.codicon-debug-stackframe');
   const deadline = Date.now() + T(60000);
   let lastGet;
@@ -111,13 +135,25 @@ async function debug(page) {
   await paused.first().waitFor({ timeout: 1000 });
   await page.waitForTimeout(T(1000));
   const frames = (await page.locator('.debug-call-stack .monaco-list-row').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
-  log('call stack:', JSON.stringify(frames.slice(0, 6)));
-  const top = frames.find((f) => f.includes(spec.expectFunction));
+  log('call stack:', JSON.stringify(frames.slice(0, 10)));
+  // goroutine/thread rows ("[Go 18] main.handler ... PAUSED ON BREAKPOINT") and frame rows ("main.handler main.go 11:1")
+  const top = frames.find((f) => f.includes(spec.expectFunction) && f.includes(spec.file))
+    || frames.find((f) => f.includes(spec.expectFunction));
   if (!top) {
     throw new Error(`call stack lacks ${spec.expectFunction}: ${JSON.stringify(frames.slice(0, 8))}`);
   }
   const tab = await page.locator('.tabs-container .tab.active').first().innerText().catch(() => '');
-  return { frames: frames.slice(0, 8), top, activeTab: tab.trim() };
+  await page.mouse.move(900, 450); // no hover tooltips in the screenshot
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: spec.out });
+  // "Skaffold: Stop" ends the sessions and the bridge (which stops skaffold and its containers)
+  await palette(page, 'Skaffold: Stop');
+  at('wait for the debug toolbar to go away');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: T(30000) });
+  const status = await page.locator('.statusbar-item', { hasText: 'Skaffold' }).first().innerText().catch(() => '');
+  log('after stop, status bar:', status);
+  spec.out = spec.outStopped || spec.out;
+  return { frames: frames.slice(0, 10), top, activeTab: tab.trim(), statusAfterStop: status.trim() };
 }
 
 (async () => {
@@ -138,7 +174,7 @@ async function debug(page) {
     const detail = await fn(page);
     result = { ok: true, mode: spec.mode, ms: Date.now() - t0, ...detail };
   } catch (e) {
-    result = { ok: false, mode: spec.mode, ms: Date.now() - t0, error: e.message.split('\n')[0] };
+    result = { ok: false, mode: spec.mode, ms: Date.now() - t0, stage, error: e.message.split('\n')[0] };
     try {
       // on failure, show what the extension said: notifications and the output panel
       result.notifications = (await page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).slice(0, 5);

@@ -301,3 +301,86 @@ func main() {
 	}
 }
 """
+
+GO_CACHE = REPO / ".cache" / "gotest"  # shared with tests/debug: the -N -l standard library build
+
+
+def _go_env(tmp: Path) -> dict[str, str]:
+    GO_CACHE.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "GOCACHE": str(GO_CACHE / "gocache"), "GOPATH": str(GO_CACHE / "gopath"),
+            "GOFLAGS": "", "GOPROXY": "off", "GOTOOLCHAIN": "local", "CGO_ENABLED": "0",
+            "HOME": str(tmp / "home"), "XDG_CONFIG_HOME": str(tmp / "xdg")}
+
+
+def _pids_with(needle: str) -> list[int]:
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            with contextlib.suppress(OSError):
+                if needle.encode() in (d / "cmdline").read_bytes():
+                    pids.append(int(d.name))
+    return pids
+
+
+def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_path: Path) -> None:
+    if not STANDIN.is_file():
+        pytest.fail(f"the stand-in skaffold {STANDIN} is missing (from the debug-bridge work)")
+    if not shutil.which("go") or not shutil.which("dlv"):
+        pytest.skip("needs Debian's golang-go and delve (apt-get install -y golang-go delve)")
+    # The user's guide's project: Dockerfile builds `main.go` in the golang image's /go.
+    ws = tmp_path / "guide"
+    ws.mkdir()
+    (ws / "main.go").write_text(GO_MAIN)
+    (ws / "Dockerfile").write_text(
+        "FROM golang:1.18 as builder\nCOPY main.go .\nARG SKAFFOLD_GO_GCFLAGS\n"
+        'RUN go build -gcflags="${SKAFFOLD_GO_GCFLAGS}" -o /app main.go\n\n'
+        'FROM alpine:3\nENV GOTRACEBACK=single\nCMD ["./app"]\nCOPY --from=builder /app .\n')
+    (ws / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: guide\nbuild:\n  artifacts:\n"
+        "  - image: skaffold-example\nmanifests:\n  rawYaml:\n  - k8s-pod.yaml\n")
+    # The "container": the binary records /go/main.go (as if built in the image), run under
+    # Delve exactly as `skaffold debug` runs it. Built outside the workspace.
+    bindir = tmp_path / "container"
+    bindir.mkdir()
+    env = _go_env(tmp_path)
+    t = time.monotonic()
+    r = _run(["go", "build", f"-gcflags=all=-N -l -trimpath={ws}=>/go", "-o", str(bindir / "app"), "main.go"], ws, 900, env)
+    assert r.returncode == 0, r.stderr
+    tools.timings["go build"] = time.monotonic() - t
+    app_port = _free_port()
+    scenario = {"containers": [{
+        "pod": "skaffold-example-7c9d5b6f4d-x2x9q", "container": "skaffold-example", "artifact": "skaffold-example",
+        "runtime": "go", "workingDir": "/", "ports": {"dlv": 56268},
+        "process": {"argv": ["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
+                             "--listen=127.0.0.1:{port}", str(bindir / "app")],
+                    "cwd": str(bindir),
+                    "env": {"PORT": str(app_port), "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"], "HOME": env["HOME"]}},
+    }]}
+    scen = tmp_path / "scenario.json"
+    scen.write_text(json.dumps(scenario))
+    line = next(i for i, ln in enumerate(GO_MAIN.splitlines(), 1) if "breakpoint target" in ln)
+
+    # skaffold.path from *user* settings: used without a consent prompt
+    cs = code_server({"skaffold.path": str(STANDIN)}, {"SKAFFOLD_STANDIN_SCENARIO": str(scen)})
+    cs.install()
+    try:
+        url = cs.start(ws)
+        res = drive(tools, {"mode": "debug", "url": url, "out": str(ARTIFACTS / "c-debug-paused.png"),
+                            "outStopped": str(ARTIFACTS / "c-debug-stopped.png"), "file": "main.go", "line": line,
+                            "trigger": f"http://127.0.0.1:{app_port}/", "expectFunction": "handler"}, timeout=400)
+        assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+        top = str(res["top"])
+        assert "main.handler" in top and "main.go" in top and str(line) in top, res["frames"]
+        # the launch.json the bridge wrote keeps the standard `go` entry with the /go mapping
+        launch = (ws / ".vscode" / "launch.json").read_text()
+        assert '"/go"' in launch, launch
+        # "Skaffold: Stop" stopped skaffold, which stopped the container (Delve)
+        deadline = time.monotonic() + 15
+        while _pids_with(str(bindir / "app")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not _pids_with(str(bindir / "app")), "Delve still running after Skaffold: Stop"
+    finally:
+        cs.stop()
+        for pid in _pids_with(str(bindir / "app")):  # only the debuggee this test started
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
