@@ -99,7 +99,7 @@ def _ko_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
                 break
     if ko_pair is not None and (ko is None or ko.pair("fromImage") is None):
         base = _suggest_base(ctx, art)
-        edit = insert_pair(t.lines, t.style, ko, ko_pair, "fromImage", base)
+        edit = insert_pair(t.lines, t.style, ko, ko_pair, "fromImage", base, before=ko.keys() if ko else ())
         new = t.apply(edit).text
         out.append(Offer(CodeAction(title=f"Set ko fromImage of {art.label()} to `{base}`", kind=QUICKFIX,
                                     name="add-ko-from-image", edit=file_edit(path, t.text, new)),

@@ -100,6 +100,8 @@ def exec_form(cmd: Command) -> str | None:
         words = shlex.split(text)
     except ValueError:
         return None
+    if words and words[0] == "exec":
+        words = words[1:]
     return json.dumps(words) if words else None
 
 

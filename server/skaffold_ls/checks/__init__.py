@@ -3,3 +3,10 @@
 
 from skaffold_ls.checks import profiles  # noqa: F401
 from skaffold_ls.checks import requires  # noqa: F401
+from skaffold_ls.checks import files  # noqa: F401
+from skaffold_ls.checks import images  # noqa: F401
+from skaffold_ls.checks import ko  # noqa: F401
+from skaffold_ls.checks import debug_readiness  # noqa: F401
+from skaffold_ls.checks import security  # noqa: F401
+from skaffold_ls.checks import profile_activation  # noqa: F401
+from skaffold_ls.checks import cluster  # noqa: F401
