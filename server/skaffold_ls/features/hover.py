@@ -241,7 +241,7 @@ def _image_markdown(ctx: FeatureContext, doc: DocAt, image: str) -> str:
 
         for cf, cd in required_docs(ctx, doc):
             if image in cd.images:
-                where = cf.path.name if cf.path else "this file"
+                where = f"`{_relative(ctx, cf.path)}`" if cf.path else "this file"
                 return (f"Image **`{image}`** is built by config `{cd.name or '?'}` "
                         f"({where}, line {cd.images[image].start.line + 1}).")
     except Exception:  # pragma: no cover
@@ -288,5 +288,17 @@ def _profile_markdown(ctx: FeatureContext, doc: DocAt, t: Target, owner: str | N
     if not locs:
         return f"No profile named `{t.text}` found."
     loc = locs[0]
-    where = "this file" if ctx.path is not None and loc.path == ctx.path else loc.path.name
+    where = "this file" if ctx.path is not None and loc.path == ctx.path else f"`{_relative(ctx, loc.path)}`"
     return f"Profile **`{t.text}`**, defined in {where} on line {loc.range.start.line + 1}."
+
+
+def _relative(ctx: FeatureContext, path: Path) -> str:
+    import os
+
+    base = ctx.path.parent if ctx.path is not None else ctx.workspace
+    if base is None:
+        return path.name
+    try:
+        return os.path.relpath(path, base).replace(os.sep, "/")
+    except ValueError:
+        return str(path)

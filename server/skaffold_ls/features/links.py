@@ -57,7 +57,7 @@ def document_links_strict(ctx: FeatureContext) -> list[Link]:
             if node.style in ("'", '"'):
                 rng = Range(Pos(rng.start.line, rng.start.col + 1), Pos(rng.end.line, max(rng.end.col - 1,
                                                                                           rng.start.col + 1)))
-            out.append(Link(rng, target, tooltip=f"Open {target.name}"))
+            out.append(Link(rng, target.resolve(), tooltip=f"Open {target.name}"))
         del doc
     return out
 

@@ -91,11 +91,23 @@ def link_target(target: Path, owner: str | None, prop: str | None) -> Path | Non
     if target.is_file():
         return target
     if target.is_dir():
-        for name in ("Chart.yaml", "skaffold.yaml", "skaffold.yml", "kustomization.yaml", "kustomization.yml",
-                     "Kustomization", "Dockerfile", "go.mod"):
+        for name in _FOLDER_FILES.get(prop or "", _FOLDER_FILES.get(f"{owner}.{prop}", ())):
             if (target / name).is_file():
                 return target / name
     return None
+
+
+# The file that stands for a folder, per field (a build context has none: no link).
+_KUSTOMIZE = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_FOLDER_FILES: dict[str, tuple[str, ...]] = {
+    "chartPath": ("Chart.yaml",),
+    "ConfigDependency.path": ("skaffold.yaml", "skaffold.yml"),
+    "Kustomize.paths": _KUSTOMIZE,
+    "KustomizeDeploy.paths": _KUSTOMIZE,
+    "KustomizeDeploy.path": _KUSTOMIZE,
+    "RenderConfig.kpt": ("Kptfile",),
+    "KptDeploy.dir": ("Kptfile",),
+}
 
 
 def _requirement(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> ws.Requirement | None:
