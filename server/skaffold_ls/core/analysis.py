@@ -83,21 +83,38 @@ def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisO
         analysis.documents.append(DocumentInfo(doc, ds, aliases_refused=bomb is not None))
         analysis.findings.extend(findings)
     if not options.schema_only:
-        _load_checks()
-        ctx = CheckContext(analysis, store, options)
-        for check in CHECKS:
-            try:
-                analysis.findings.extend(check(ctx))
-            except Exception as e:  # a broken check must never take the others down
-                from skaffold_ls.core.findings import Range, Severity
-
-                analysis.findings.append(Finding(
-                    "internal-error", Severity.WARNING,
-                    f"skaffold-ls check {getattr(check, '__name__', check)!s} failed: {e!r}",
-                    Range.of(0, 0, 0, 1)))
+        analysis.findings.extend(run_checks(analysis, store, options))
     analysis.findings.sort(key=lambda f: (f.range.start, f.severity))
     analysis.findings = clamp_findings(analysis.findings, parsed.lines)
     return analysis
+
+
+def run_checks(analysis: Analysis, store: SchemaStore, options: AnalysisOptions,
+               should_stop: Callable[[], bool] | None = None) -> list[Finding]:
+    """The checks beyond the schema on an analysis (which already holds the schema findings).
+
+    The language server runs them apart from (and after) schema validation, so slow
+    file-system checks never delay the schema diagnostics; `should_stop` lets it give
+    up between checks when the document changed meanwhile.
+    """
+    if not analysis.parsed.analysable or analysis.not_skaffold:
+        return []
+    _load_checks()
+    ctx = CheckContext(analysis, store, options)
+    out: list[Finding] = []
+    for check in CHECKS:
+        if should_stop is not None and should_stop():
+            break
+        try:
+            out.extend(check(ctx))
+        except Exception as e:  # a broken check must never take the others down
+            from skaffold_ls.core.findings import Range, Severity
+
+            out.append(Finding(
+                "internal-error", Severity.WARNING,
+                f"skaffold-ls check {getattr(check, '__name__', check)!s} failed: {e!r}",
+                Range.of(0, 0, 0, 1)))
+    return clamp_findings(out, analysis.parsed.lines)
 
 
 def clamp_findings(findings: list[Finding], lines: list[str]) -> list[Finding]:
