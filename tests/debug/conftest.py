@@ -7,6 +7,7 @@ debuggee processes). Everything past it is real: Go + Delve from Debian, debugpy
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -127,10 +128,8 @@ class JsonRun:
 
     def __exit__(self, *exc: object) -> None:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.stop()
-            except subprocess.TimeoutExpired:
-                pass
 
 
 class BridgeRun(JsonRun):

@@ -5,6 +5,7 @@ Content-Length framed JSON; a reader thread files responses by request seq and q
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import socket
@@ -95,10 +96,8 @@ class DAPClient:
                 return ev
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
 
 def dap_endpoint(config: dict[str, Any]) -> tuple[str, int]:
@@ -139,10 +138,8 @@ def attach_and_wait_hit(
 
         def poke() -> None:
             while not stop_trigger.is_set():
-                try:
+                with contextlib.suppress(Exception):
                     trigger()
-                except Exception:
-                    pass
                 stop_trigger.wait(0.3)
 
         t = None
@@ -162,10 +159,8 @@ def attach_and_wait_hit(
             c.request("continue", {"threadId": tid})
         else:
             c.request("setBreakpoints", {"source": {"path": source_file}, "breakpoints": []})
-        try:
+        with contextlib.suppress(TimeoutError):
             c.request("disconnect", {"terminateDebuggee": False}, timeout=10)
-        except TimeoutError:
-            pass
         if t is not None:
             t.join(2)
     finally:

@@ -18,7 +18,7 @@ import pytest
 
 from skaffold_ls.debug.launchjson import read_launch_json
 from skaffold_ls.debug.netcheck import listening
-from tests.debug.conftest import REPO, STANDIN, JsonRun, copy_fixture
+from tests.debug.conftest import REPO, STANDIN, copy_fixture
 
 LISTENER = [sys.executable, "-c",
             "import socket,sys,time\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
@@ -242,7 +242,7 @@ def test_human_mode_output(ws: Path, tmp_path: Path) -> None:
         if line.startswith("[skaffold-ls] ready:") or time.time() > deadline:
             break
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=30)
+    out, _err = p.communicate(timeout=30)
     assert p.returncode == 0
     assert "Generating tags...\n" in lines  # skaffold's output streams through unchanged
     ready = lines[-1]

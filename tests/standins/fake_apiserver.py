@@ -15,6 +15,7 @@ usage: python fake_apiserver.py PORT FIXTURE.json   (prints "listening" when rea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from typing import Any
@@ -167,7 +168,5 @@ async def _main(port: int, fixture_path: str) -> None:
 
 
 if __name__ == "__main__":
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(int(sys.argv[1]), sys.argv[2]))
-    except KeyboardInterrupt:
-        pass

@@ -302,7 +302,9 @@ def _new_stage(
     rest: list[str] = []
     for w in words:
         if w.startswith("--platform="):
-            platform = substitute(w.split("=", 1)[1], {**global_args, **build_args})
+            raw = w.split("=", 1)[1]
+            # BuildKit's automatic platform args are unknown offline: keep them as written
+            platform = substitute(raw, {**global_args, **build_args}) or raw
         elif w.startswith("--"):
             continue
         else:

@@ -308,6 +308,9 @@ def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str
                 if remote == s or remote.startswith(s.rstrip("/") + "/"):
                     tail = posixpath.relpath(remote, s)
                     pairs.append((local_rel, posixpath.normpath(posixpath.join(cp.dest, tail))))
+                elif s.startswith(remote.rstrip("/") + "/"):
+                    tail = posixpath.relpath(s, remote)
+                    pairs.append((posixpath.normpath(posixpath.join(local_rel, tail)), cp.dest))
     target_dir = working_dir or final.workdir
     pair = _pick_pair(pairs, target_dir)
     if pair is not None:
