@@ -67,17 +67,30 @@ def split_line(text: str) -> Line:
     return Line(dashes, content, key, content, content + len(raw), min(j, n), blank)
 
 
+def first_column(text: str) -> int:
+    """Column of the first significant character (a list dash counts); -1 for a blank
+    or comment-only line. Cheap: lets the scans skip deeper lines without a regex."""
+    stripped = text.lstrip(" ")
+    if not stripped or stripped[0] == "#":
+        return -1
+    return len(text) - len(stripped)
+
+
+def _is_marker(text: str) -> bool:
+    return text[:3] in ("---", "...") and _DOC_MARK.match(text) is not None
+
+
 def document_bounds(lines: list[str], line: int) -> tuple[int, int]:
     """First and last line of the YAML document holding `line` (by `---` markers)."""
     line = min(max(line, 0), max(len(lines) - 1, 0))
     start = 0
     for i in range(line, -1, -1):
-        if i < len(lines) and _DOC_MARK.match(lines[i]):
+        if i < len(lines) and _is_marker(lines[i]):
             start = i + 1 if i < line else i
             break
     end = max(len(lines) - 1, start)
     for i in range(line + 1, len(lines)):
-        if _DOC_MARK.match(lines[i]):
+        if _is_marker(lines[i]):
             end = i - 1
             break
     return start, end
@@ -104,7 +117,12 @@ def path_to_mapping(lines: list[str], line: int, col: int, dashes: list[int], st
     enter_items(dashes)
     for i in range(line - 1, start - 1, -1):
         text = lines[i]
-        if _DOC_MARK.match(text):
+        if state == "map" and c == 0:
+            break  # a mapping at column 0 is the document's root
+        fc = first_column(text)
+        if fc < 0 or fc > c:
+            continue  # blank, comment, or deeper than anything we look for
+        if _is_marker(text):
             break
         info = split_line(text)
         if info.blank:
@@ -230,6 +248,9 @@ def present_keys(lines: list[str], line: int, col: int, start: int, end: int) ->
     if here is not None and here.dashes and here.content == col:
         top = start - 1  # the item starts on this line: nothing above belongs to it
     for i in range(top, start - 1, -1):
+        fc = first_column(lines[i])
+        if fc < 0 or fc > col:
+            continue
         info = split_line(lines[i])
         if info.blank:
             continue
@@ -244,6 +265,9 @@ def present_keys(lines: list[str], line: int, col: int, start: int, end: int) ->
     for i in range(line + 1, end + 1):
         if i >= len(lines):
             break
+        fc = first_column(lines[i])
+        if fc < 0 or fc > col:
+            continue
         info = split_line(lines[i])
         if info.blank:
             continue
