@@ -291,3 +291,14 @@ def test_no_skaffold_yaml_falls_back_to_working_dir(tmp_path: Path, bridge_run: 
     assert any(e["event"] == "log" and "warning" in e["text"] for e in run.events)
     assert run.stop() == 0
     shutil.rmtree(ws)
+
+
+def test_debug_never_imports_the_kubernetes_client(ws: Path, bridge_run: Any) -> None:
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1")
+    run = bridge_run(ws, {"containers": [container("web-6d4b7c9f8d-x2x9q")]}, env=env)
+    run.wait_event("ready")
+    assert run.stop() == 0
+    time.sleep(0.2)
+    imported = {line.split("|")[-1].strip() for line in run.stderr if line.startswith("import time:")}
+    assert "skaffold_ls.debug.bridge" in imported  # the profile did record our imports
+    assert not any(m == "kubernetes" or m.startswith("kubernetes.") for m in imported)

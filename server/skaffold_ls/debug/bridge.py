@@ -18,21 +18,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from skaffold_ls.debug.events import EventStream, Joiner, Ready, Started, Terminated
 from skaffold_ls.debug.launchjson import LaunchJsonError, read_launch_json, upsert_launch_json
-from skaffold_ls.debug.mapping import (
-    COMPOUND_NAME,
-    NAME_PREFIX,
-    SourceMapping,
-    derive_mapping,
-    load_overrides,
-    make_configuration,
-    normalize_runtime,
-    vscode_path,
-)
-from skaffold_ls.debug.netcheck import listening
 from skaffold_ls.debug.runner import (
     RunnerError,
     SkaffoldProcess,
@@ -42,6 +30,10 @@ from skaffold_ls.debug.runner import (
     port_is_free,
     user_rpc_port,
 )
+
+if TYPE_CHECKING:  # the modules themselves are imported after skaffold is spawned (start-up time)
+    from skaffold_ls.debug.events import EventStream, Joiner, Ready, Started, Terminated
+    from skaffold_ls.debug.mapping import SourceMapping
 
 # Keys of our launch.json entries that we own; any other key the user adds survives updates.
 MANAGED_KEYS = (
@@ -99,9 +91,9 @@ class Emitter:
             f.write(text + "\n")
             f.flush()
 
-    def status(self, phase: str, message: str) -> None:
+    def status(self, phase: str, message: str, **extra: Any) -> None:
         if self.json_mode:
-            self._json({"event": "status", "phase": phase, "message": message})
+            self._json({"event": "status", "phase": phase, "message": message, **extra})
 
     def log(self, stream: str, text: str) -> None:
         if self.json_mode:
@@ -165,7 +157,7 @@ class Bridge:
         self.forward_timeout = forward_timeout
         self.env = env
         self.q: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.joiner = Joiner()
+        self.joiner: Joiner | None = None
         self.entries: dict[str, Entry] = {}
         self.names: dict[tuple[str, str, str], str] = {}
         self.pending: list[tuple[float, Ready]] = []
@@ -208,12 +200,16 @@ class Bridge:
         else:
             port = free_port()
         self.runner = SkaffoldProcess(debug_argv(skaffold, port, args), self.workspace, self.env)
-        self.emit.status("starting", "starting " + " ".join(self.runner.argv[1:]))
         try:
             proc = self.runner.start()
         except RunnerError as e:
             return self._fail(str(e), 127)
         self.spawned_at = time.monotonic()
+        from skaffold_ls.debug.events import EventStream, Joiner
+
+        self.joiner = Joiner()
+        self.emit.status("starting", "started " + " ".join(self.runner.argv[1:]),
+                         pid=proc.pid, spawnedAt=round(time.time(), 6))
         for name, stream in (("stdout", proc.stdout), ("stderr", proc.stderr)):
             threading.Thread(target=self._pump, args=(name, stream), name=f"skaffold-{name}", daemon=True).start()
         self.events = EventStream(port, lambda ev: self.q.put(("event", ev)), self.runner.alive,
@@ -223,6 +219,7 @@ class Bridge:
         return self._loop()
 
     def _load_project(self) -> None:
+        from skaffold_ls.debug.mapping import derive_mapping, load_overrides
         from skaffold_ls.skaffold_config import SkaffoldConfigError, load_project, parse_skaffold_args
 
         opts = parse_skaffold_args(self.skaffold_args)
@@ -321,7 +318,10 @@ class Bridge:
             self.emit.status(phase, message)
 
     def _event(self, ev: dict[str, Any]) -> None:
+        from skaffold_ls.debug.events import Ready, Started, Terminated
+
         t0 = time.monotonic()
+        assert self.joiner is not None
         for outcome in self.joiner.feed(ev):
             if isinstance(outcome, Ready):
                 self._ready(outcome, t0, first=True)
@@ -333,6 +333,8 @@ class Bridge:
     # ------------------------------------------------------------------ outcomes
 
     def _name_for(self, namespace: str, pod: str, container: str, artifact: str) -> str:
+        from skaffold_ls.debug.mapping import NAME_PREFIX
+
         key = (namespace, pod_stem(pod), container)
         if key in self.names:
             return self.names[key]
@@ -343,6 +345,8 @@ class Bridge:
         return name
 
     def _mapping(self, artifact: str, runtime: str, working_dir: str) -> SourceMapping:
+        from skaffold_ls.debug.mapping import derive_mapping
+
         key = (artifact, runtime, working_dir)
         if key not in self._mappings:
             art = self._project.artifact(artifact) if self._project is not None else None
@@ -352,6 +356,9 @@ class Bridge:
         return self._mappings[key]
 
     def _ready(self, r: Ready, t0: float, first: bool) -> None:
+        from skaffold_ls.debug.mapping import make_configuration, normalize_runtime, vscode_path
+        from skaffold_ls.debug.netcheck import listening
+
         c, f = r.container, r.forward
         state = listening(f.local_port)
         if state is False:
@@ -393,6 +400,8 @@ class Bridge:
     def _check_pending(self) -> None:
         if not self.pending:
             return
+        from skaffold_ls.debug.netcheck import listening
+
         now = time.monotonic()
         still: list[tuple[float, Ready]] = []
         for deadline, r in self.pending:
@@ -429,6 +438,8 @@ class Bridge:
         self.emit.terminated(name, c.pod, c.container, t.reason)
 
     def _started_without_port(self, s: Started) -> None:
+        from skaffold_ls.debug.mapping import make_configuration, normalize_runtime
+
         c = s.container
         if normalize_runtime(c.runtime) != "netcore":
             return
@@ -449,6 +460,8 @@ class Bridge:
             self._write([{**e.config, "presentation": {"hidden": True}} for e in active])
 
     def _write(self, configs: list[dict[str, Any]]) -> bool:
+        from skaffold_ls.debug.mapping import COMPOUND_NAME
+
         compound = {"name": COMPOUND_NAME, "configurations": [e.name for e in self.entries.values() if e.active],
                     "stopAll": True}
         try:

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,13 +82,29 @@ def _format(value: Any, base_indent: str, unit: str) -> str:
     return dumped.replace("\n", "\n" + base_indent)
 
 
+_JSONC_TOKENS = re.compile(r'("(?:\\.|[^"\\])*")|(//[^\n]*|/\*[\s\S]*?\*/)')
+_TRAILING_COMMA = re.compile(r'("(?:\\.|[^"\\])*")|,(\s*[\]}])')
+
+
+def strip_jsonc(text: str) -> str:
+    """JSONC → JSON: comments become spaces, trailing commas go (strings left alone)."""
+    no_comments = _JSONC_TOKENS.sub(lambda m: m.group(1) or " " * len(m.group(2)), text)
+    return _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(2), no_comments)
+
+
 def read_launch_json(path: Path) -> dict[str, Any]:
-    """The plain data of launch.json ({} when the file does not exist)."""
+    """The plain data of launch.json ({} when the file does not exist). Fast path: JSONC as
+    VS Code writes it goes through the C json parser; anything else through json-five."""
     if not path.exists():
         return {}
     text = path.read_text(encoding="utf-8")
-    _load_model(text, path)
-    data = _plain(text)
+    if not text.strip():
+        return {}
+    try:
+        data = json.loads(strip_jsonc(text))
+    except ValueError:
+        _load_model(text, path)
+        data = _plain(text)
     if not isinstance(data, dict):
         raise LaunchJsonError(f"{path}: the top level is not an object; the file was left untouched")
     return data
@@ -182,6 +197,8 @@ def new_file_text(entries: Sequence[Mapping[str, Any]], compounds: Sequence[Mapp
 
 
 def write_atomic(path: Path, text: str) -> None:
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = None
     with contextlib.suppress(OSError):
