@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 
 
@@ -35,4 +37,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
     else:
         server.start_io()
-    return 0
+    # Leave at once: a worker thread may still be running checks on a big document,
+    # and the interpreter would wait for it before exiting.
+    logging.shutdown()
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(0 if getattr(server.protocol, "_shutdown", True) else 1)

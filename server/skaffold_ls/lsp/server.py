@@ -8,6 +8,11 @@ a feature) and convert the result with `convert`. Design points:
   publishes only if no newer version arrived meanwhile. A big document being
   analysed never delays a small one, and a burst of edits costs one analysis
   per pause, not one per keystroke.
+- Two phases: schema validation is published at once; the checks beyond the
+  schema (they read Dockerfiles, manifests, go.mod...) run afterwards, once the
+  document has been quiet for CHECKS_DELAY, and are given up when it changes.
+  Until they finish, the previous check results are carried over (shifted past
+  the edited lines), so warnings do not flicker while typing.
 - Every handler is guarded: an exception becomes a log message (and, for a
   document, an `internal-error` diagnostic), never a dead server.
 """
@@ -22,7 +27,7 @@ import re
 import traceback
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,8 +37,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from skaffold_ls import __version__
-from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze
-from skaffold_ls.core.findings import Finding, Range, Severity
+from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze, run_checks
+from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.settings import Settings, parse_settings
@@ -42,6 +47,8 @@ from skaffold_ls.schema.store import SchemaStore
 log = logging.getLogger(__name__)
 
 SECTION = "skaffold"
+# Checks beyond the schema wait until the document has been quiet this long (seconds).
+CHECKS_DELAY = 0.3
 NAME_RE = re.compile(r"^(skaffold[^/\\]*|[^/\\]+\.skaffold)\.ya?ml$", re.IGNORECASE)
 CONTENT_RE = re.compile(r"^apiVersion:[ \t]*[\"']?skaffold/", re.MULTILINE)
 
@@ -79,10 +86,37 @@ class _DocState:
     uri: str
     dirty: bool = False
     task: asyncio.Task[None] | None = None
-    analysis: Analysis | None = None
-    version: int | None = None  # version of `analysis`
+    checks_task: asyncio.Task[None] | None = None
+    analysis: Analysis | None = None  # schema-phase analysis of `version`
+    version: int | None = None
+    check_findings: list[Finding] = field(default_factory=list)  # latest checks' results...
+    check_lines: list[str] | None = None  # ...and the lines of the text they ran on
     published: bool = False
     waiters: list[asyncio.Future[None]] = field(default_factory=list)
+
+
+def carry_over(findings: list[Finding], old: list[str], new: list[str]) -> list[Finding]:
+    """Findings of an older text moved onto a newer one: those before the edited lines
+    stay, those after it shift by the number of lines added, those on it are dropped."""
+    if old is new or old == new:
+        return findings
+    n, m = len(old), len(new)
+    limit = min(n, m)
+    p = 0
+    while p < limit and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < limit - p and old[n - 1 - q] == new[m - 1 - q]:
+        q += 1
+    delta = m - n
+    out = []
+    for f in findings:
+        if f.range.end.line < p:
+            out.append(f)
+        elif f.range.start.line >= n - q:
+            s, e = f.range
+            out.append(replace(f, range=Range(Pos(s.line + delta, s.col), Pos(e.line + delta, e.col))))
+    return out
 
 
 class SkaffoldLanguageServer(LanguageServer):
@@ -94,6 +128,7 @@ class SkaffoldLanguageServer(LanguageServer):
         self.docs: dict[str, _DocState] = {}
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skaffold-analysis")
         self._background: set[asyncio.Task[Any]] = set()
+        self.stopping = False
         self._register()
 
     # ------------------------------------------------------------------
@@ -159,7 +194,9 @@ class SkaffoldLanguageServer(LanguageServer):
     # Analysis and diagnostics
 
     def _analyze(self, text: str, path: Path | None) -> Analysis:
-        return analyze(text, path, self.store, self.analysis_options())
+        opts = self.analysis_options()
+        opts.schema_only = True  # features need the model, not the checks
+        return analyze(text, path, self.store, opts)
 
     def schedule(self, uri: str) -> None:
         state = self.docs.setdefault(uri, _DocState(uri))
@@ -181,12 +218,20 @@ class SkaffoldLanguageServer(LanguageServer):
                     self._publish(uri, version, [])
                     state.published = False
                 state.analysis, state.version = None, version
+                state.check_findings, state.check_lines = [], None
                 self._wake(state)
                 continue
+            first = state.analysis is None
+            opts = self.analysis_options()
+            checks = not opts.schema_only
+            opts.schema_only = True
             analysis: Analysis | None = None
             try:
-                analysis = await self.run_in_pool(self._analyze, text, self.path_of(uri))
-                diags = self._diagnostics(analysis)
+                analysis = await self.run_in_pool(analyze, text, self.path_of(uri), self.store, opts)
+                carried = []
+                if checks and state.check_lines is not None:
+                    carried = carry_over(state.check_findings, state.check_lines, analysis.parsed.lines)
+                diags = self._diagnostics(analysis.findings + carried, analysis.parsed.lines)
             except Exception as e:
                 self.log(f"skaffold-ls: analysing {uri} failed:\n{traceback.format_exc()}", types.MessageType.Error)
                 diags = [convert.diagnostic(Finding(
@@ -199,6 +244,33 @@ class SkaffoldLanguageServer(LanguageServer):
             self._publish(uri, version, diags)
             state.published = True
             self._wake(state)
+            if checks and analysis is not None and analysis.parsed.analysable and not analysis.not_skaffold:
+                self._schedule_checks(state, analysis, version, 0.0 if first else CHECKS_DELAY)
+
+    def _stale(self, state: _DocState, version: int | None) -> bool:
+        return self.stopping or state.dirty or state.version != version or self.docs.get(state.uri) is not state
+
+    def _schedule_checks(self, state: _DocState, analysis: Analysis, version: int | None, delay: float) -> None:
+        if state.checks_task is not None and not state.checks_task.done():
+            state.checks_task.cancel()
+        state.checks_task = self.spawn(self._run_checks(state, analysis, version, delay))
+
+    async def _run_checks(self, state: _DocState, analysis: Analysis, version: int | None, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        if self._stale(state, version):
+            return
+        try:
+            findings = await self.run_in_pool(run_checks, analysis, self.store, self.analysis_options(),
+                                              lambda: self._stale(state, version))
+        except Exception:
+            self.log(f"skaffold-ls: checks failed on {state.uri}:\n{traceback.format_exc()}",
+                     types.MessageType.Error)
+            return
+        if self._stale(state, version):
+            return
+        state.check_findings, state.check_lines = findings, analysis.parsed.lines
+        self._publish(state.uri, version, self._diagnostics(analysis.findings + findings, analysis.parsed.lines))
 
     def _wake(self, state: _DocState) -> None:
         waiters, state.waiters = state.waiters, []
@@ -206,11 +278,11 @@ class SkaffoldLanguageServer(LanguageServer):
             if not w.done():
                 w.set_result(None)
 
-    def _diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
-        index = self.index_for(analysis)
+    def _diagnostics(self, findings: list[Finding], lines: list[str]) -> list[types.Diagnostic]:
+        index = LineIndex(lines, self.encoding)
         outdated = self.settings.outdated_api_version
         out = []
-        for f in analysis.findings:
+        for f in sorted(findings, key=lambda f: (f.range.start, f.severity)):
             sev = outdated if f.code == "outdated-api-version" else None
             out.append(convert.diagnostic(f, index, sev))
         return out
@@ -241,6 +313,9 @@ class SkaffoldLanguageServer(LanguageServer):
 
     def reanalyse_all(self) -> None:
         for uri in list(self.workspace.text_documents):
+            state = self.docs.get(uri)
+            if state is not None:  # settings may have changed what the checks say
+                state.check_findings, state.check_lines, state.analysis = [], None, None
             self.schedule(uri)
 
     # ------------------------------------------------------------------
@@ -281,6 +356,7 @@ class SkaffoldLanguageServer(LanguageServer):
         self.feature(types.TEXT_DOCUMENT_DID_SAVE)(plain(self._on_save))
         self.feature(types.TEXT_DOCUMENT_DID_CLOSE)(plain(self._on_close))
         self.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(plain(self._on_config_change))
+        self.feature(types.SHUTDOWN)(plain(self._on_shutdown))
         from skaffold_ls.lsp import features
 
         features.register(self)
@@ -299,6 +375,10 @@ class SkaffoldLanguageServer(LanguageServer):
         if await self.pull_configuration():
             self.reanalyse_all()
 
+    def _on_shutdown(self, params: Any) -> None:
+        self.stopping = True  # running checks give up at the next check
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
     def _on_open(self, params: types.DidOpenTextDocumentParams) -> None:
         self.docs.pop(params.text_document.uri, None)
         self.schedule(params.text_document.uri)
@@ -315,6 +395,8 @@ class SkaffoldLanguageServer(LanguageServer):
         state = self.docs.pop(uri, None)
         if state is not None:
             state.dirty = False
+            if state.checks_task is not None:
+                state.checks_task.cancel()
             self._wake(state)
         self._publish(uri, None, [])
 
