@@ -14,9 +14,11 @@ def run(args: argparse.Namespace) -> int:
         skaffold_args = skaffold_args[1:]
     workspace = Path(args.workspace)
     if not workspace.is_dir():
-        import sys
+        from skaffold_ls.debug.bridge import Emitter
 
-        print(f"skaffold-ls: error: --workspace {workspace}: not a folder", file=sys.stderr)
+        emit = Emitter(bool(args.json))
+        emit.error(f"--workspace {workspace}: not a folder")
+        emit.exit(2)
         return 2
     return run_bridge(
         workspace,
