@@ -20,10 +20,19 @@ def skaffold_docs(ctx: CheckContext) -> Iterator[YamlDocument]:
             yield info.document
 
 
+def disk_folder(ctx: CheckContext) -> Path | None:
+    """The config's folder, when the config is a file on disk: relative paths of a buffer
+    that was never saved (or of a virtual document) mean nothing yet, so file checks skip it."""
+    path = ctx.path
+    if path is None or not path.is_file():
+        return None
+    return path.parent
+
+
 def all_artifacts(ctx: CheckContext) -> list[ArtifactNode]:
     docs = list(skaffold_docs(ctx))
     indexes = {id(d) for d in docs}
-    return [a for a in artifacts(ctx.analysis.parsed.documents, ctx.folder)
+    return [a for a in artifacts(ctx.analysis.parsed.documents, disk_folder(ctx))
             if id(ctx.analysis.parsed.documents[a.doc_index]) in indexes]
 
 

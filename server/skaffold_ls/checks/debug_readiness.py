@@ -23,7 +23,14 @@ from typing import Any
 from skaffold_ls.actions.base import config_sections, scalar
 from skaffold_ls.actions.debughelp import probe_switch
 from skaffold_ls.actions.dockeredit import DockerfileText, exec_form
-from skaffold_ls.checks.common import all_artifacts, glob_files, is_templated, read_small, skaffold_docs
+from skaffold_ls.checks.common import (
+    all_artifacts,
+    disk_folder,
+    glob_files,
+    is_templated,
+    read_small,
+    skaffold_docs,
+)
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
@@ -140,7 +147,7 @@ def _ko_trimpath(art: Any) -> list[Finding]:
 # probes
 
 def check_probes(ctx: CheckContext) -> list[Finding]:
-    folder = ctx.folder
+    folder = disk_folder(ctx)
     if folder is None:
         return []
     out: list[Finding] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skaffold_ls.actions.base import config_sections
-from skaffold_ls.checks.common import all_artifacts, glob_files, is_templated, skaffold_docs
+from skaffold_ls.checks.common import all_artifacts, disk_folder, glob_files, is_templated, skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
@@ -35,7 +35,7 @@ def _rel(folder: Path, p: Path) -> str:
 
 
 def check_files(ctx: CheckContext) -> list[Finding]:
-    folder = ctx.folder
+    folder = disk_folder(ctx)
     if folder is None:
         return []
     out: list[Finding] = []

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from skaffold_ls.actions.base import config_sections, scalar
 from skaffold_ls.actions.upgrade import sanitize
-from skaffold_ls.checks.common import all_artifacts, glob_files, is_templated, read_small, skaffold_docs
+from skaffold_ls.checks.common import (
+    all_artifacts,
+    disk_folder,
+    glob_files,
+    is_templated,
+    read_small,
+    skaffold_docs,
+)
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
@@ -137,7 +144,7 @@ def _items(node: object) -> list:
 
 
 def check_unreferenced(ctx: CheckContext) -> list[Finding]:
-    folder = ctx.folder
+    folder = disk_folder(ctx)
     if folder is None:
         return []
     out: list[Finding] = []
