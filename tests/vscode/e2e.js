@@ -53,6 +53,8 @@ async function goTo(page, line, col) {
   await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
   await page.keyboard.type(`${line}:${col}`);
   await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T(5000) }).catch(() => {});
+  await page.waitForTimeout(T(300));
 }
 
 function httpGet(url, timeoutMs) {

@@ -79,7 +79,7 @@ class Tools:
 
 
 @pytest.fixture(scope="session")
-def tools(tmp_path_factory: pytest.TempPathFactory) -> Tools:
+def tools() -> Iterator[Tools]:
     timings: dict[str, float] = {}
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -105,7 +105,9 @@ def tools(tmp_path_factory: pytest.TempPathFactory) -> Tools:
     vsix = EXT / "dist" / "skaffold-ls.vsix"
     assert vsix.is_file()
     timings["build vsix"] = time.monotonic() - t
-    return Tools(chromium, CS_DIR / "node_modules" / ".bin" / "code-server", vsix, timings)
+    tools = Tools(chromium, CS_DIR / "node_modules" / ".bin" / "code-server", vsix, timings)
+    yield tools
+    print("\n[vscode e2e] timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
 
 
 class CodeServer:
@@ -159,10 +161,10 @@ class CodeServer:
             cwd=folder, env=self.env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        return f"http://127.0.0.1:{self.port}/?folder={folder}"
+            with contextlib.suppress(OSError), \
+                    urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    return f"http://127.0.0.1:{self.port}/?folder={folder}"
             assert self.proc.poll() is None, f"code-server exited:\n{_tail(self.log.read_text(errors='replace'))}"
             time.sleep(0.3)
         raise AssertionError(f"code-server did not answer /healthz:\n{_tail(self.log.read_text(errors='replace'))}")
@@ -247,16 +249,11 @@ def test_problems_panel_shows_diagnostic(code_server, tools: Tools, tmp_path: Pa
     assert "Ln 8" in row, row
 
 
-SKAFFOLD_FOR_COMPLETION = """\
-apiVersion: skaffold/v4beta14
-kind: Config
-metadata:
-  name: app
-build:
-  artifacts:
-  - image: example.com/app
-    
-"""
+# line 8 is four spaces: inside the artifact, where a builder key goes
+SKAFFOLD_FOR_COMPLETION = (
+    "apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: app\nbuild:\n  artifacts:\n"
+    "  - image: example.com/app\n    \n"
+)
 
 
 def test_completion_offers_ko_in_artifact(code_server, tools: Tools, tmp_path: Path) -> None:

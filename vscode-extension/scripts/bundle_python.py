@@ -79,7 +79,7 @@ def copy_dist(dist: md.Distribution, dest: Path) -> int:
     n = 0
     for f in dist.files or []:
         rel = Path(str(f))
-        if rel.parts and rel.parts[0] == ".." or "__pycache__" in rel.parts or rel.suffix == ".pyc":
+        if (rel.parts and rel.parts[0] == "..") or "__pycache__" in rel.parts or rel.suffix == ".pyc":
             continue
         src = Path(str(dist.locate_file(f)))
         if not src.is_file():
