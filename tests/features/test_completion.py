@@ -287,3 +287,35 @@ def test_never_raises_on_odd_positions() -> None:
 
 def test_kubernetes_manifest_gets_nothing() -> None:
     assert labels("apiVersion: apps/v1\nkind: Deployment\n§\n") == []
+
+
+# -- list items, chart values, Go packages, hints ------------------------------------------------
+
+
+def test_empty_line_under_a_list_key_starts_an_item(shop) -> None:
+    got = items(HEAD + "build:\n  artifacts:\n    §\n", shop)
+    assert got["- image"].insert_text == "- image: $1\n  ${2|ko,docker,bazel,jib,kaniko,buildpacks,custom|}:\n    $0"
+    got = items(HEAD + "manifests:\n  rawYaml:\n    §\n", shop)
+    assert got["- k8s/*.yaml"].insert_text == "- k8s/*.yaml"
+
+
+def test_set_values_keys_from_the_chart_values() -> None:
+    led = ws("ledger", "skaffold.yaml")
+    text = led.read_text().replace("        setValueTemplates:\n", "        setValues:\n          §\n"
+                                   "        setValueTemplates:\n")
+    got = items(text, led)
+    assert list(got) == ["image.repository", "image.tag", "service.type", "service.port", "debug"]
+    assert got["debug"].detail == "chart default: False"
+    got = items(led.read_text().replace("          image.tag:", "          §\n          image.tag:"), led)
+    assert list(got) == ["service.type", "service.port", "debug"]  # present ones are left out
+
+
+def test_ko_main_offers_main_packages(shop) -> None:
+    got = labels(HEAD + "build:\n  artifacts:\n  - image: a\n    ko:\n      main: §\n", shop)
+    assert got == ["./cmd/api", "./cmd/worker"]
+
+
+def test_value_hints_for_runtime_type_and_activation_command() -> None:
+    assert "go" in labels(HEAD + "build:\n  artifacts:\n  - image: a\n    runtimeType: §\n")
+    got = labels(HEAD + "profiles:\n- name: d\n  activation:\n  - command: §\n")
+    assert got[:2] == ["dev", "debug"]

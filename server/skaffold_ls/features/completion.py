@@ -8,6 +8,7 @@ so half-typed lines work.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 
@@ -99,7 +100,83 @@ def _in_mapping(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[Complet
         return _key_items(ctx, schema, d, cursor, present)
     if cursor.path and isinstance(cursor.path[-1], int) and cursor.after_dash and r.spec is not None:
         return _values(ctx, doc, cursor, cursor.path)  # a list of scalars: `- k8s/*.yaml`
+    if r.spec is not None and not cursor.after_dash and not cursor.has_colon:
+        items = kn.list_of(schema, r.spec)
+        if items is not None:  # an empty line under `artifacts:`: start an item
+            return _new_list_item(ctx, doc, cursor, items)
+    if r.owner == "HelmRelease" and r.prop in ("setValues", "setValueTemplates") and not cursor.after_dash:
+        return _chart_value_keys(ctx, doc, cursor)
     return []
+
+
+def _new_list_item(ctx: FeatureContext, doc: DocAt, cursor: Cursor, items: TypeSpec) -> list[CompletionItem]:
+    """Items for an empty line inside a list-valued key: `- ` plus a key, or `- ` plus a value."""
+    schema = doc.schema
+    d = kn.object_of(schema, items)
+    inner = Cursor("key", [*cursor.path, _count_items(ctx, cursor)], cursor.prefix, cursor.replace,
+                   cursor.key_col + 2, after_dash=True, doc_start=cursor.doc_start, doc_end=cursor.doc_end)
+    out = _key_items(ctx, schema, d, inner, set()) if d is not None else _values(ctx, doc, inner, inner.path)
+    for it in out:
+        text = it.insert_text if it.insert_text is not None else it.label
+        it.insert_text = "- " + (text if it.snippet else _escape(text))
+        it.snippet = True
+        it.label = "- " + it.label
+        it.filter_text = "- " + (it.filter_text or it.label)
+    return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")
+
+
+def _count_items(ctx: FeatureContext, cursor: Cursor) -> int:
+    n = 0
+    for i in range(cursor.replace.start.line - 1, cursor.doc_start - 1, -1):
+        info = split_line(ctx.lines[i])
+        if info.blank:
+            continue
+        if info.first < cursor.key_col:
+            break
+        if info.dashes and info.first == cursor.key_col:
+            n += 1
+    return n
+
+
+def _chart_value_keys(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:
+    """Keys of the release's chart values, dotted (`image.repository`), for setValues."""
+    path = cursor.path
+    release = path[: path.index(path[-1])] if path else path
+    chart = scalar_text(node_at_path(doc.root, [*release, "chartPath"]))
+    base = config_dir(ctx)
+    if chart is None or base is None or "{{" in chart:
+        return []
+    values = ws.chart_values(base / chart)
+    present = present_keys(ctx.lines, cursor.replace.start.line, cursor.key_col, cursor.doc_start,
+                           cursor.doc_end)
+    out = []
+    for i, (key, value) in enumerate(_flatten(values)):
+        if key in present:
+            continue
+        shown = "{}" if isinstance(value, dict) else repr(value) if not isinstance(value, str) else value
+        out.append(CompletionItem(
+            label=key, kind=CompletionKind.PROPERTY, detail=f"chart default: {shown}"[:80],
+            insert_text=key if cursor.has_colon else key + ": $0", snippet=not cursor.has_colon,
+            sort_text=f"{i:04d}", edit_range=cursor.replace, filter_text=key,
+            documentation=f"Value of the chart `{chart}` (its values.yaml)."))
+    return out
+
+
+def _flatten(values: object, prefix: str = "", depth: int = 0) -> list[tuple[str, object]]:
+    out: list[tuple[str, object]] = []
+    if not isinstance(values, dict) or depth > 6:
+        return out
+    for k, v in values.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and v:
+            out += _flatten(v, key + ".", depth + 1)
+        else:
+            out.append((key, v))
+    return out[:300]
 
 
 def _excluded(d: Definition, present: set[str]) -> set[str]:
@@ -249,6 +326,9 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
         items += [_value(cursor, e, CompletionKind.ENUM_MEMBER, sort=i) for i, e in enumerate(enum)]
     elif kn.is_kind(schema, r.spec, "boolean"):
         items += [_value(cursor, b, CompletionKind.VALUE, sort=i) for i, b in enumerate(("true", "false"))]
+    hints = VALUE_HINTS.get((r.owner or "", r.prop or ""))
+    if hints and not enum:
+        items += [_value(cursor, h, CompletionKind.ENUM_MEMBER, sort=i) for i, h in enumerate(hints)]
     fk = kn.field_kind(r.owner, r.prop)
     if r.owner == "HelmRelease" and r.prop == "setValueTemplates" and r.item:
         items += _template_items(ctx, doc, cursor)
@@ -268,7 +348,34 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
         items += _resource_type_items(ctx, cursor)
     elif fk.kind == "k8s_resource_name" and r.owner == "PortForwardResource":
         items += _resource_name_items(ctx, doc, cursor, path)
+    elif fk.kind == "go_package":
+        items += _go_package_items(ctx, doc, cursor, path)
     return items
+
+
+# Values skaffold accepts that the schemas do not list as an enum.
+VALUE_HINTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Artifact", "runtimeType"): ("go", "nodejs", "jvm", "python", "netcore"),
+    ("Activation", "command"): ("dev", "debug", "run", "build", "deploy", "render", "test", "verify", "delete"),
+}
+
+
+def _go_package_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    """`ko.main`: the `package main` folders under the artifact's context (or `dir`)."""
+    context = artifact_context(ctx, doc, path)
+    if context is None:
+        return []
+    kodir = scalar_text(node_at_path(doc.root, [*path[:-1], "dir"]))
+    where = ((context / kodir) if kodir else context).resolve()
+    wsroot = ctx.workspace.resolve() if ctx.workspace is not None else None
+    root = wsroot if wsroot is not None and (wsroot == where or wsroot in where.parents) else where
+    out: list[CompletionItem] = []
+    for m in ws.scan(root).main_packages:
+        if m == where or where in m.parents:
+            rel = os.path.relpath(m, where).replace(os.sep, "/")
+            text = "." if rel == "." else "./" + rel
+            out.append(_value(cursor, text, CompletionKind.MODULE, sort=len(out), detail="package main"))
+    return out
 
 
 _IMAGE_REFS = {("ArtifactDependency", "image"), ("TestCase", "image"), ("DockerDeploy", "images"),

@@ -308,23 +308,22 @@ class DocAt:
         return self.info.document.root_mapping() if self.info else None
 
 
-def doc_info_at(ctx: FeatureContext, line: int) -> DocumentInfo | None:
-    best = None
+def doc_info_at(ctx: FeatureContext, line: int, bounds: tuple[int, int] | None = None) -> DocumentInfo | None:
+    """The model of the document holding `line`: the one that starts within the text's
+    document bounds (its `---` marker sits just before them). After a syntax error the
+    model may stop early; a later document then has no model (None)."""
+    start, end = bounds or document_bounds(ctx.lines, line)
     for info in ctx.analysis.documents:
-        if info.document.range.start.line <= line:
-            best = info
-    if best is not None and line > best.document.range.end.line + 1 and not best.document.complete:
-        # the cursor is past the point where a syntax error cut the document short:
-        # the model still holds what came before, which is what we want.
-        return best
-    return best
+        if start - 1 <= info.document.range.start.line <= end:
+            return info
+    return None
 
 
 def doc_at(ctx: FeatureContext, line: int, bounds: tuple[int, int] | None = None) -> DocAt | None:
-    info = doc_info_at(ctx, line)
+    start, end = bounds or document_bounds(ctx.lines, line)
+    info = doc_info_at(ctx, line, (start, end))
     if info is not None and info.schema.schema is not None:
         return DocAt(info, info.schema.schema, info.schema.schema.version)
-    start, end = bounds or document_bounds(ctx.lines, line)
     version = api_version_in(ctx.lines, start, end)
     if version is not None:
         schema = ctx.store.get(version)
