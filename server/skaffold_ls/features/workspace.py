@@ -9,8 +9,10 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -22,12 +24,13 @@ try:
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+T = TypeVar("T")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "venv", "__pycache__",
                        ".idea", ".vscode", "target", ".terraform", "dist", ".mypy_cache", ".ruff_cache",
                        ".pytest_cache", ".cache"})
 MAX_SCAN_FILES = 20_000
 MAX_MANIFEST_BYTES = 512 * 1024
-SCAN_TTL = 5.0
+SCAN_TTL = 10.0
 CONFIG_NAMES = ("skaffold.yaml", "skaffold.yml")
 
 
@@ -259,12 +262,7 @@ def _scan(root: Path) -> Scan:
                 if mod:
                     out.go_mods[here] = mod
             elif name.endswith(".go") and not name.endswith("_test.go") and here not in main_dirs:
-                try:
-                    with f.open("r", encoding="utf-8", errors="replace") as fh:
-                        head = fh.read(4096)
-                except OSError:
-                    continue
-                if _PACKAGE_MAIN.search(head):
+                if _cached(f, _is_main_package):
                     main_dirs.add(here)
             elif name == "Dockerfile" or name.endswith(".Dockerfile") or name.startswith("Dockerfile."):
                 out.dockerfiles.append(f)
@@ -280,11 +278,41 @@ def _scan(root: Path) -> Scan:
     for f in yaml_files:
         if any(c == f.parent or c in f.parents for c in chart_dirs):
             continue
-        resources = _manifest_resources(f)
+        resources = _cached(f, _manifest_resources)
         if resources:
             out.manifests.append(f)
             out.resources.extend(resources)
     return out
+
+
+_file_cache: dict[tuple[Path, str], tuple[tuple[int, int], object]] = {}
+
+
+def _cached(f: Path, fn: Callable[[Path], T]) -> T:
+    """fn(f), recomputed only when the file's mtime or size changes: rescans only stat."""
+    try:
+        st = f.stat()
+    except OSError:
+        return fn(f)
+    stamp = (st.st_mtime_ns, st.st_size)
+    key = (f, fn.__name__)
+    hit = _file_cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]  # type: ignore[return-value]
+    value = fn(f)
+    if len(_file_cache) > 50_000:
+        _file_cache.clear()
+    _file_cache[key] = (stamp, value)
+    return value
+
+
+def _is_main_package(f: Path) -> bool:
+    try:
+        with f.open("r", encoding="utf-8", errors="replace") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return _PACKAGE_MAIN.search(head) is not None
 
 
 def _manifest_resources(f: Path) -> list[K8sResource]:
