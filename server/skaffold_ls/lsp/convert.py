@@ -10,14 +10,16 @@ import enum
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.core.positions import UTF16, from_units, to_units
-from skaffold_ls.features import types as ft
+
+if TYPE_CHECKING:  # imported lazily: the features are not needed to publish diagnostics
+    from skaffold_ls.features import types as ft
 
 SOURCE = "skaffold-ls"
 

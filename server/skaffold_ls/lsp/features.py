@@ -60,15 +60,10 @@ def _func(feature: str) -> Callable[..., Any] | None:
 
 def _has_func(feature: str) -> bool:
     module_name, _names = _FUNCS[feature]
-    if not _available(module_name):
-        return False
     if module_name == "skaffold_ls.actions":
-        # The package exists before its functions do; look without importing much.
-        try:
-            return _func(feature) is not None
-        except Exception:
-            return False
-    return True
+        # The package exists before its entry point does; look for the registry without importing it.
+        return _available("skaffold_ls.actions.registry")
+    return _available(module_name)
 
 
 class Features:
