@@ -231,6 +231,8 @@ def test_port_forward_types_and_names_from_manifests(shop) -> None:
     assert got[:3] == ["deployment", "service", "statefulset"] and "pod" in got
     got = labels(HEAD + "portForward:\n- resourceType: statefulset\n  resourceName: §\n", shop)
     assert got == ["shop-worker"]
+    text = HEAD + "build:\n  artifacts:\n  - image: gcr.io/x/billing\nportForward:\n- resourceType: statefulset\n  resourceName: §\n"
+    assert labels(text, shop) == ["shop-worker", "billing"]
     got = labels(HEAD + "portForward:\n- resourceType: service\n  resourceName: §\n", shop)
     assert got == ["shop-api"]
 
@@ -319,3 +321,9 @@ def test_value_hints_for_runtime_type_and_activation_command() -> None:
     assert "go" in labels(HEAD + "build:\n  artifacts:\n  - image: a\n    runtimeType: §\n")
     got = labels(HEAD + "profiles:\n- name: d\n  activation:\n  - command: §\n")
     assert got[:2] == ["dev", "debug"]
+
+
+def test_crlf_documents() -> None:
+    text = HEAD.replace("\n", "\r\n") + "build:\r\n  artifacts:\r\n  - image: a\r\n    §\r\n"
+    got = labels(text)
+    assert "context" in got and "ko" in got

@@ -574,6 +574,13 @@ def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
             seen.add(r.name)
             out.append(_value(cursor, r.name, CompletionKind.REFERENCE, sort=len(out),
                               detail=f"{r.kind} in {r.path.name}"))
+    # workloads are often named after their image: offer the artifacts' names too
+    for img, _node, _path in artifact_images(doc.root):
+        name = img.rsplit("/", 1)[-1].split(":")[0]
+        if name and name not in seen and re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
+            seen.add(name)
+            out.append(_value(cursor, name, CompletionKind.REFERENCE, sort=len(out) + 100,
+                              detail=f"named like the artifact `{img}`"))
     return out
 
 

@@ -43,6 +43,8 @@ class Line:
 
 
 def split_line(text: str) -> Line:
+    if text.endswith("\r"):
+        text = text[:-1]  # CRLF files
     i, n = 0, len(text)
     while i < n and text[i] == " ":
         i += 1
@@ -71,7 +73,7 @@ def first_column(text: str) -> int:
     """Column of the first significant character (a list dash counts); -1 for a blank
     or comment-only line. Cheap: lets the scans skip deeper lines without a regex."""
     stripped = text.lstrip(" ")
-    if not stripped or stripped[0] == "#":
+    if not stripped or stripped[0] in "#\r":
         return -1
     return len(text) - len(stripped)
 
