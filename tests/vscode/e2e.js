@@ -158,6 +158,58 @@ async function debug(page) {
   return { frames: frames.slice(0, 10), top, activeTab: tab.trim(), statusAfterStop: status.trim() };
 }
 
+function toast(page, text) {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+}
+
+async function clickButton(page, toastText, label) {
+  const b = toast(page, toastText).locator('.monaco-button', { hasText: label }).first();
+  await b.waitFor({ timeout: T(10000) });
+  await b.click();
+}
+
+// A workspace setting naming an executable asks first; "Allow" → the bad Python is explained with a fix.
+async function consent(page) {
+  at('wait for the consent prompt');
+  const prompt = toast(page, 'Allow the Skaffold extension to run it?');
+  await prompt.waitFor({ timeout: T(60000) });
+  const promptText = (await prompt.innerText()).replace(/\s+/g, ' ');
+  log('prompt:', promptText);
+  await clickButton(page, 'Allow the Skaffold extension to run it?', spec.answer);
+  at('wait for the Python error');
+  const err = toast(page, 'no usable Python');
+  await err.waitFor({ timeout: T(30000) });
+  const errText = (await err.innerText()).replace(/\s+/g, ' ');
+  log('error:', errText);
+  const buttons = await err.locator('.monaco-button').allInnerTexts();
+  // commands are registered even though the server could not start
+  await palette(page, 'Skaffold: Restart Language Server');
+  await page.waitForTimeout(T(2000));
+  return { prompt: promptText, error: errText, buttons };
+}
+
+// skaffold fails: the error names it, shows the last output lines, and "Show Output" opens the log.
+async function debugError(page) {
+  await openFile(page, 'skaffold.yaml');
+  await palette(page, 'Skaffold: Debug on Kubernetes');
+  at('wait for the error notification');
+  const err = toast(page, spec.expect);
+  await err.waitFor({ timeout: T(60000) });
+  const errText = (await err.innerText()).replace(/\s+/g, ' ');
+  log('error:', errText);
+  const buttons = await err.locator('.monaco-button').allInnerTexts();
+  if (spec.outToast) {
+    await page.screenshot({ path: spec.outToast });
+  }
+  await clickButton(page, spec.expect, 'Show Output');
+  at('wait for the Skaffold Debug output');
+  const out = page.locator('.panel .monaco-editor .view-lines', { hasText: spec.expectOutput }).first();
+  await out.waitFor({ timeout: T(15000) });
+  const outText = await out.innerText();
+  await page.waitForTimeout(T(500));
+  return { error: errText, buttons, output: outText.split('\n').slice(-12) };
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -172,7 +224,7 @@ async function debug(page) {
     await page.goto(spec.url, { waitUntil: 'domcontentloaded', timeout: T(60000) });
     await page.waitForSelector('.monaco-workbench', { timeout: T(60000) });
     log('workbench ready');
-    const fn = { problems, completion, debug }[spec.mode];
+    const fn = { problems, completion, debug, consent, debugError }[spec.mode];
     const detail = await fn(page);
     result = { ok: true, mode: spec.mode, ms: Date.now() - t0, ...detail };
   } catch (e) {

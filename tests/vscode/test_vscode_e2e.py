@@ -381,3 +381,44 @@ def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_
         for pid in _pids_with(str(bindir / "app")):  # only the debuggee this test started
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------- (d) failures are explained
+
+def test_workspace_python_needs_consent_and_bad_python_is_explained(code_server, tools: Tools, tmp_path: Path) -> None:
+    ws = tmp_path / "ws-consent"
+    (ws / ".vscode").mkdir(parents=True)
+    (ws / "skaffold.yaml").write_text(SKAFFOLD_FOR_COMPLETION)
+    bogus = str(tmp_path / "no-such-python3")
+    (ws / ".vscode" / "settings.json").write_text(json.dumps({"skaffold.server.pythonPath": bogus}))
+    cs = code_server()
+    cs.install()
+    url = cs.start(ws)
+    res = drive(tools, {"mode": "consent", "url": url, "out": str(ARTIFACTS / "d1-python-error.png"), "answer": "Allow"})
+    assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+    assert bogus in str(res["prompt"])
+    err = str(res["error"])
+    assert bogus in err and "not found" in err and "Fix:" in err, err
+    assert "Open Settings" in res["buttons"], res["buttons"]  # type: ignore[operator]
+
+
+def test_debug_failure_shows_last_output_and_action(code_server, tools: Tools, tmp_path: Path) -> None:
+    ws = tmp_path / "ws-fail"
+    ws.mkdir()
+    (ws / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: skaffold-example\n")
+    scen = tmp_path / "scenario.json"
+    scen.write_text(json.dumps({"exitCode": 1, "exitMessage": "build [skaffold-example] failed: exit status 1",
+                                "containers": [{"pod": "skaffold-example-1", "container": "app", "artifact": "skaffold-example",
+                                                "runtime": "go", "ports": {"dlv": 56268}}]}))
+    cs = code_server({"skaffold.path": str(STANDIN)}, {"SKAFFOLD_STANDIN_SCENARIO": str(scen)})
+    cs.install()
+    url = cs.start(ws)
+    res = drive(tools, {"mode": "debugError", "url": url, "out": str(ARTIFACTS / "d2-debug-error-output.png"),
+                        "outToast": str(ARTIFACTS / "d2-debug-error.png"),
+                        "expect": "exited with status 1", "expectOutput": "bridge exited (code 1)"})
+    assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+    err = str(res["error"])
+    assert "build [skaffold-example] failed" in err, err  # the last output lines are in the message
+    assert "Show Output" in res["buttons"], res["buttons"]  # type: ignore[operator]
+    assert "Open Settings" not in res["buttons"], res["buttons"]  # skaffold was found: no settings action

@@ -143,7 +143,7 @@ export class Bridge {
       if (e.event === 'log') {
         this.tail.add(e.text);
       } else if (e.event === 'error') {
-        this.tail.add(`error: ${e.message}${e.detail ? ` (${e.detail})` : ''}`);
+        this.tail.add(`error: ${e.message}`);
       } else if (e.event === 'exit') {
         this.exitCode = e.code;
       }

@@ -107,15 +107,19 @@ export function errorWithTail(message: string, tail: string[], lines = 5): strin
   return last.length ? `${message} — last output: ${last.join(' ⏎ ')}` : message;
 }
 
-/** A hint and action for well-known failures. */
-export function errorAction(text: string): { hint?: string; action?: 'settings' | 'output' } {
-  if (/skaffold\b.*(not found|ENOENT|no such file)|cannot find skaffold|command not found/i.test(text)) {
+/**
+ * A hint and action for well-known failures. `message` is the error itself (only it can say that
+ * skaffold is missing: output lines like "app: Not found. Building" must not); `output` adds context.
+ */
+export function errorAction(message: string, output: string[] = []): { hint?: string; action?: 'settings' | 'output' } {
+  if (/skaffold\b[^\n]*(: not found|not found on PATH|executable file not found|ENOENT|no such file|not an executable)|cannot find skaffold|skaffold: command not found/i.test(message)) {
     return { hint: 'Install skaffold or set "skaffold.path".', action: 'settings' };
   }
-  if (/kube.?config|no cluster|connection refused|current-context|Unable to connect to the server/i.test(text)) {
+  const all = [message, ...output].join('\n');
+  if (/kube.?config|no cluster|connection refused|current-context|Unable to connect to the server/i.test(all)) {
     return { hint: 'Check that a cluster is reachable (kubectl config current-context).', action: 'output' };
   }
-  if (/build failed|failed to build|exit status/i.test(text)) {
+  if (/build[^\n]*failed|failed to build/i.test(all)) {
     return { hint: 'The build failed; see the output.', action: 'output' };
   }
   return { action: 'output' };

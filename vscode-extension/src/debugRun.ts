@@ -18,6 +18,8 @@ interface Run {
   progressDone?: () => void;
   progress?: vscode.Progress<{ message?: string }>;
   ready: number;
+  /** A run-level error was shown: the exit does not repeat it. */
+  errorShown: boolean;
 }
 
 export class DebugRunner implements vscode.Disposable {
@@ -173,6 +175,7 @@ export class DebugRunner implements vscode.Disposable {
       sessions: new Map(),
       expectedEnds: new Set(),
       ready: 0,
+      errorShown: false,
       bridge: new Bridge({ command: tool.command, args, cwd: folder.uri.fsPath, env: tool.env }, {
         onEvent: (e) => this.onEvent(run, e),
         onExit: (code, signal) => this.onExit(run, code, signal),
@@ -224,8 +227,13 @@ export class DebugRunner implements vscode.Disposable {
         break;
       }
       case 'error': {
-        this.output.appendLine(`[skaffold-ls] error: ${e.message}${e.detail ? `\n${e.detail}` : ''}`);
-        void this.showError(run, e.name ? `Skaffold: ${e.name}: ${e.message}` : `Skaffold: ${e.message}`);
+        this.output.appendLine(`[skaffold-ls] error: ${e.message}`);
+        if (!e.name) {
+          run.errorShown = true;
+        }
+        // the bridge's detail is skaffold's output in its own order: prefer it for the last lines
+        const lines = e.detail ? e.detail.split(/\r?\n/) : undefined;
+        void this.showError(run, e.name ? `Skaffold: ${e.name}: ${e.message}` : `Skaffold: ${e.message}`, lines);
         break;
       }
       case 'exit':
@@ -276,9 +284,10 @@ export class DebugRunner implements vscode.Disposable {
     }
   }
 
-  private async showError(run: Run, message: string): Promise<void> {
-    const text = errorWithTail(message, run.bridge.tail.last(8));
-    const { hint, action } = errorAction(`${message}\n${run.bridge.tail.last(8).join('\n')}`);
+  private async showError(run: Run, message: string, lines?: string[]): Promise<void> {
+    const last = lines ?? run.bridge.tail.last(8).filter((l) => !l.startsWith('error: '));
+    const text = errorWithTail(message, last);
+    const { hint, action } = errorAction(message, last);
     const buttons = action === 'settings' ? ['Open Settings', 'Show Output'] : ['Show Output'];
     const a = await vscode.window.showErrorMessage(hint ? `${text} ${hint}` : text, ...buttons);
     if (a === 'Open Settings') {
@@ -301,7 +310,7 @@ export class DebugRunner implements vscode.Disposable {
       this.idle();
     }
     const exitCode = run.bridge.exitCode ?? code;
-    if (!userStopped && exitCode !== 0) {
+    if (!userStopped && exitCode !== 0 && !run.errorShown) {
       void this.showError(run, `Skaffold debug ended with exit code ${exitCode ?? signal}.`);
     }
   }

@@ -64,8 +64,12 @@ test('messages', () => {
   assert.equal(phaseText('build', 'app'), 'building: app');
   assert.equal(errorWithTail('failed', ['', 'a', 'b ']), 'failed — last output: a ⏎ b');
   assert.equal(errorWithTail('failed', []), 'failed');
-  assert.equal(errorAction('exec: "skaffold": executable file not found').action, 'settings');
+  assert.equal(errorAction('exec: "skaffold": executable file not found in $PATH').action, 'settings');
+  // an output line mentioning "skaffold-example: Not found. Building" is not a missing skaffold
+  assert.equal(errorAction('skaffold exited with status 1', [' - skaffold-example: Not found. Building', 'build [skaffold-example] failed: exit status 1']).action, 'output');
+  assert.match(errorAction('skaffold exited with status 1', ['build [x] failed: exit status 1']).hint!, /build failed/);
   assert.equal(errorAction('skaffold not found on PATH').action, 'settings');
-  assert.match(errorAction('error: kubeconfig: no current-context').hint!, /cluster/);
+  assert.equal(errorAction('--skaffold /nonexistent/skaffold: not an executable file').action, 'settings');
+  assert.match(errorAction('skaffold exited with status 1', ['error: kubeconfig: no current-context']).hint!, /cluster/);
   assert.equal(errorAction('something').action, 'output');
 });
