@@ -327,3 +327,21 @@ def test_crlf_documents() -> None:
     text = HEAD.replace("\n", "\r\n") + "build:\r\n  artifacts:\r\n  - image: a\r\n    §\r\n"
     got = labels(text)
     assert "context" in got and "ko" in got
+
+
+def test_helm_starter_finds_a_chart_elsewhere_in_the_workspace(tmp_path) -> None:
+    # the guide's layout: services beside a shared deployment/ folder holding the charts
+    svc = tmp_path / "serviceA"
+    (svc / "cmd" / "a").mkdir(parents=True)
+    (svc / "go.mod").write_text("module example.com/servicea\n")
+    (svc / "cmd" / "a" / "main.go").write_text("package main\nfunc main() {}\n")
+    chart = tmp_path / "deployment" / "api" / "charts" / "algo"
+    chart.mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: algo\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("image: nginx\ndebug: false\n")
+    got = items("§", svc / "skaffold.yaml", workspace=tmp_path)
+    helm = got["skaffold: Go + ko + Helm chart"].insert_text or ""
+    assert "chartPath: ${2:../deployment/api/charts/algo}" in helm
+    assert 'image: "{{.IMAGE_FULLY_QUALIFIED_servicea\\}}"' in helm  # one main package: the module's name
+    assert "- image: servicea\n      ko:\n        main: ./cmd/a\n" in helm
+    assert "debug: true" in helm

@@ -52,7 +52,10 @@ def _image_name(text: str) -> str:
     return name or "app"
 
 
-def gather(config_dir: Path) -> Facts:
+def gather(config_dir: Path, workspace: Path | None = None) -> Facts:
+    """Facts for a starter in `config_dir`. Charts may also live elsewhere in the
+    workspace (the guide keeps them in a shared `deployment/` folder)."""
+    config_dir = config_dir.resolve()
     scan = ws.scan(config_dir)
     facts = Facts()
     mod = scan.module_for(config_dir)
@@ -67,7 +70,7 @@ def gather(config_dir: Path) -> Facts:
         base_name = _image_name(module.rstrip("/").split("/")[-1])
         for m in mains[:8]:
             rel = _rel(m, mod_dir)
-            image = base_name if rel == "." else _image_name(m.name)
+            image = base_name if rel == "." or len(mains) == 1 else _image_name(m.name)
             facts.artifacts.append(GoArtifact(image, context, None if rel == "." else "./" + rel))
         if not facts.artifacts:
             facts.artifacts.append(GoArtifact(base_name, context, None))
@@ -86,6 +89,10 @@ def gather(config_dir: Path) -> Facts:
                 dirs.append(glob)
     facts.manifest_globs = dirs[:6]
     charts = [c for c in scan.charts if c == config_dir or config_dir in c.parents]
+    if not charts and workspace is not None:
+        root = workspace.resolve()
+        if root == config_dir or root in config_dir.parents:
+            charts = sorted(ws.scan(root).charts, key=lambda c: (_distance(c, config_dir), str(c)))[:1]
     if charts:
         chart = min(charts, key=lambda c: len(c.parts))
         facts.chart = _rel(chart, config_dir)
@@ -95,6 +102,11 @@ def gather(config_dir: Path) -> Facts:
             facts.chart_image_style = "string"
         facts.chart_has_debug = "debug" in values
     return facts
+
+
+def _distance(a: Path, b: Path) -> int:
+    common = len(Path(os.path.commonpath([a, b])).parts)
+    return len(a.parts) + len(b.parts) - 2 * common
 
 
 def _esc(text: str) -> str:
@@ -173,7 +185,7 @@ def _plain(snippet: str) -> str:
 
 def starter_items(ctx: FeatureContext, cursor: Cursor) -> list[CompletionItem]:
     folder = ctx.path.parent if ctx.path is not None else ctx.workspace
-    facts = gather(folder) if folder is not None and folder.is_dir() else Facts()
+    facts = gather(folder, ctx.workspace) if folder is not None and folder.is_dir() else Facts()
     version = ctx.store.latest
     found = []
     if facts.module:
