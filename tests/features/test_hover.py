@@ -96,3 +96,13 @@ def test_hover_on_broken_yaml_and_nothing_places() -> None:
     assert md(HEAD + "# a com§ment\n") is None
     ctx, pos = at("§")
     assert hover(ctx, pos) is None
+
+
+def test_chart_values_in_set_values() -> None:
+    led = ws("ledger", "skaffold.yaml")
+    text = led.read_text().replace("        setValueTemplates:\n",
+                                   "        setValues:\n          deb§ug: true\n          nope: 1\n        setValueTemplates:\n")
+    assert md(text, led) == "Chart value **`debug`** of `charts/ledger`: default `false` (values.yaml, line 8)."
+    assert md(text.replace("deb§ug", "debug").replace("nope", "no§pe"), led) == (
+        "`nope` is not set in `charts/ledger/values.yaml`: the chart has no default for it.")
+    assert "line 2" in (md(led.read_text().replace("image.repository:", "image.repo§sitory:"), led) or "")

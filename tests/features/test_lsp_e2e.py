@@ -73,7 +73,7 @@ async def test_completion_of_values_paths_and_references(client: LanguageClient)
     uri, _ = await opened(client, shop, text)
     assert [i.label for i in await complete(client, uri, 12, 26)] == ["tools/Dockerfile"]
     names = [i.label for i in await complete(client, uri, 20, 26)]
-    assert names == ["shop-api"]  # resourceName of the deployment, from k8s/api.yaml
+    assert names == ["shop-api", "shop-worker"]  # the deployment in k8s/api.yaml, then artifact names
 
 
 async def test_completion_after_an_emoji_converts_columns(client: LanguageClient) -> None:

@@ -110,3 +110,10 @@ def test_references_include_templates_and_requires() -> None:
                    "    - image: ba§se\ntest:\n- image: base\n")
     ctx, pos = at(text, ws("shop", "skaffold.yaml"))
     assert [loc.range.start.line for loc in references_strict(ctx, pos)] == [4, 8, 10]
+
+
+def test_definition_of_a_set_values_key_opens_the_chart_values() -> None:
+    led = ws("ledger", "skaffold.yaml")
+    ctx, pos = at(led.read_text().replace("image.tag:", "image.t§ag:"), led)
+    [loc] = definition_strict(ctx, pos)
+    assert loc.path.name == "values.yaml" and loc.range.start == Pos(2, 2)

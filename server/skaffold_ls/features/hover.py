@@ -11,6 +11,7 @@ from pathlib import Path
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.yamldoc import Mapping, deref
 from skaffold_ls.features import knowledge as kn
+from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import (
     _base_dir,
     artifact_images,
@@ -107,7 +108,7 @@ def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
     if doc is None:
         return None
     if t.on_key:
-        md = _key_markdown(ctx, doc, t.path)
+        md = _chart_value_markdown(ctx, doc, t.path) or _key_markdown(ctx, doc, t.path)
         return Hover(md, t.range) if md else None
     md = _value_markdown(ctx, doc, t)
     return Hover(md, t.range) if md else None
@@ -302,3 +303,35 @@ def _relative(ctx: FeatureContext, path: Path) -> str:
         return os.path.relpath(path, base).replace(os.sep, "/")
     except ValueError:
         return str(path)
+
+
+def release_chart(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> tuple[str, Path] | None:
+    """(chartPath, folder) of the helm release holding `path`, when it is a local chart."""
+    if "setValues" in path:
+        cut = path.index("setValues")
+    elif "setValueTemplates" in path:
+        cut = path.index("setValueTemplates")
+    else:
+        return None
+    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    base = ctx.path.parent if ctx.path is not None else ctx.workspace
+    if chart is None or base is None or "{{" in chart:
+        return None
+    return chart, base / chart
+
+
+def _chart_value_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str | None:
+    r = kn.resolve_path(doc.schema, path)
+    if r.owner != "HelmRelease" or r.prop not in ("setValues", "setValueTemplates") or not r.item:
+        return None
+    found = release_chart(ctx, doc, path)
+    key = str(path[-1])
+    if found is None:
+        return None
+    chart, folder = found
+    hit = ws.chart_value(folder, key)
+    if hit is None:
+        return f"`{key}` is not set in `{chart}/values.yaml`: the chart has no default for it."
+    _, rng, shown = hit
+    return (f"Chart value **`{key}`** of `{chart}`: default `{shown}` "
+            f"(values.yaml, line {rng.start.line + 1}).")

@@ -20,7 +20,7 @@ from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import _base_dir, artifact_images, sanitize_image
 from skaffold_ls.features.context import DocAt, doc_at
-from skaffold_ls.features.hover import _TEMPLATE_IMAGE, target_at
+from skaffold_ls.features.hover import _TEMPLATE_IMAGE, release_chart, target_at
 from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
 
@@ -38,12 +38,19 @@ def definition(ctx: FeatureContext, pos: Pos) -> list[Location]:
 
 def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
     t = target_at(ctx.lines, pos)
-    if t is None or t.on_key:
+    if t is None:
         return []
     doc = doc_at(ctx, pos.line, (t.doc_start, t.doc_end))
     if doc is None:
         return []
     r = kn.resolve_path(doc.schema, t.path)
+    if t.on_key:
+        if r.owner == "HelmRelease" and r.prop in ("setValues", "setValueTemplates") and r.item:
+            found = release_chart(ctx, doc, t.path)
+            hit = ws.chart_value(found[1], str(t.path[-1])) if found is not None else None
+            if hit is not None:
+                return [Location(hit[0].resolve(), hit[1])]
+        return []
     fk = kn.field_kind(r.owner, r.prop)
     if fk is not None and fk.kind == "image" and (r.owner, r.prop) != ("Artifact", "image"):
         return image_definition(ctx, doc, t.text)

@@ -390,3 +390,34 @@ def list_dir(folder: Path, limit: int = 500) -> list[tuple[str, bool]]:
     except OSError:
         return []
     return sorted(out, key=lambda x: (not x[1], x[0]))
+
+
+def chart_value(chart: Path, dotted: str) -> tuple[Path, Range, str] | None:
+    """Where a dotted key (`image.repository`) is set in a chart's values.yaml, and its text."""
+    values = chart / "values.yaml"
+    try:
+        text = values.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    doc = next(iter(parse(text).documents), None)
+    node: Node | None = doc.root if doc is not None else None
+    key_node: Node | None = None
+    parts = dotted.split(".")
+    i = 0
+    while i < len(parts):
+        node = deref(node)
+        if not isinstance(node, Mapping):
+            return None
+        # keys may themselves contain dots: try the longest match first
+        for j in range(len(parts), i, -1):
+            pair = node.pair(".".join(parts[i:j]))
+            if pair is not None:
+                key_node, node, i = pair.key, pair.value, j
+                break
+        else:
+            return None
+    if key_node is None:
+        return None
+    value = deref(node)
+    shown = value.value if isinstance(value, Scalar) else ("{…}" if isinstance(value, Mapping) else "[…]")
+    return values, key_node.range, shown
