@@ -52,7 +52,9 @@ def _docker_to_ko(ctx: ActionContext, art: ArtifactNode) -> Offer:
     if ctx.path is None or art.context is None or art.dockerfile is None:
         return Offer(disabled(title, KIND, "docker-to-ko", "save the file first: the Dockerfile is read from disk"))
     if not art.dockerfile.is_file():
-        return Offer(disabled(title, KIND, "docker-to-ko", f"no Dockerfile at {art.dockerfile}"))
+        where = art.dockerfile.relative_to(ctx.path.parent) if art.dockerfile.is_relative_to(ctx.path.parent) \
+            else art.dockerfile
+        return Offer(disabled(title, KIND, "docker-to-ko", f"no Dockerfile at {where}"), [], art.node.range)
     plan = plan_ko(art.dockerfile, art.context, art.target, art.build_args)
     if plan.refusal:
         return Offer(disabled(title, KIND, "docker-to-ko", plan.refusal), plan.notes, art.node.range)

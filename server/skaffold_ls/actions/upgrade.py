@@ -37,6 +37,7 @@ from skaffold_ls.core.textedit import (
     insert_pair,
     mapping_of,
     raw_of,
+    raw_of_pair,
     remove_pair,
     render_item_lines,
     render_scalar,
@@ -201,7 +202,7 @@ def _v3alpha1_edit(t: Text, di: int) -> TextEdit | None:
         mp = kubectl.pair("manifests") if kubectl else None
         if kubectl is not None and mp is not None:
             if get_path(cfg, ["manifests", "rawYaml"]) is None:
-                return ensure_path_edit(t.lines, t.style, cfg, ["manifests", "rawYaml"], raw_of(mp.value, t.lines),
+                return ensure_path_edit(t.lines, t.style, cfg, ["manifests", "rawYaml"], raw_of_pair(mp, t.lines),
                                         before=_before_deploy(cfg))
             return remove_pair(t.lines, kubectl, mp, kubectl_pair)
         # kustomize
@@ -210,8 +211,8 @@ def _v3alpha1_edit(t: Text, di: int) -> TextEdit | None:
             k = mapping_of(kp.value)
             if get_path(cfg, ["manifests", "kustomize"]) is None:
                 value = {}
-                paths = k.get("paths") if k else None
-                value["paths"] = raw_of(paths, t.lines) if paths is not None else ["."]
+                paths = k.pair("paths") if k else None
+                value["paths"] = raw_of_pair(paths, t.lines) if paths is not None else ["."]
                 if k is not None and k.get("buildArgs") is not None:
                     value["buildArgs"] = raw_of(k.get("buildArgs"), t.lines)  # type: ignore[arg-type]
                 return ensure_path_edit(t.lines, t.style, cfg, ["manifests", "kustomize"], value,

@@ -24,7 +24,7 @@ def upgrade_offers(ctx: ActionContext) -> list[Offer]:
         if v is None or v.value not in versions or sort_key(v.value) >= sort_key(latest):
             continue
         outdated.append(v.value)
-        if ctx.touches(v) or ctx.touches(doc.range):
+        if ctx.touches(v):
             touched = True
     diags = [f for f in ctx.diagnostics if f.code == "outdated-api-version"]
     if not outdated or not (touched or diags):

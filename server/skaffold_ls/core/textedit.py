@@ -192,6 +192,24 @@ class Raw:
     lines: tuple[str, ...]
     block: bool
     is_sequence: bool = False
+    key_comment: str | None = None  # the `# ...` that followed `key:` where it came from
+
+
+def key_comment(lines: list[str], pair: Pair) -> str | None:
+    """The comment after `key:` when the value starts on a later line."""
+    if pair.value.start.line <= pair.key.end.line:
+        return None
+    rest = lines[pair.key.end.line][pair.key.end.col:].rstrip("\r").lstrip()
+    if rest.startswith(":"):
+        rest = rest[1:].strip()
+    return rest[1:] if rest.startswith("#") else None
+
+
+def raw_of_pair(pair: Pair, lines: list[str]) -> Raw:
+    """The value's text, remembering the comment on the key's line."""
+    raw = raw_of(pair.value, lines)
+    c = key_comment(lines, pair)
+    return Raw(raw.lines, raw.block, raw.is_sequence, c) if c else raw
 
 
 def raw_of(node: Node, lines: list[str]) -> Raw:
@@ -247,7 +265,8 @@ def render_value_lines(key: str, value: Any, indent: int, style: Style) -> list[
         if not value.block:
             return [f"{pad}{key}: {value.lines[0]}", *value.lines[1:]]
         child = indent + (style.unit if not value.is_sequence or style.seq_indent else 0)
-        return [f"{pad}{key}:", *(" " * child + ln if ln else "" for ln in value.lines)]
+        head = f"{pad}{key}:" + (f"  #{value.key_comment}" if value.key_comment else "")
+        return [head, *(" " * child + ln if ln else "" for ln in value.lines)]
     if isinstance(value, dict):
         if not value:
             return [f"{pad}{key}: {{}}"]
