@@ -345,3 +345,9 @@ def test_helm_starter_finds_a_chart_elsewhere_in_the_workspace(tmp_path) -> None
     assert 'image: "{{.IMAGE_FULLY_QUALIFIED_servicea\\}}"' in helm  # one main package: the module's name
     assert "- image: servicea\n      ko:\n        main: ./cmd/a\n" in helm
     assert "debug: true" in helm
+
+
+def test_api_version_and_kind_keys_insert_their_values() -> None:
+    got = items("§\n")
+    assert got["apiVersion"].insert_text == "apiVersion: ${1:skaffold/v4beta14}$0"
+    assert got["kind"].insert_text == "kind: ${1:Config}$0"

@@ -106,3 +106,11 @@ def test_chart_values_in_set_values() -> None:
     assert md(text.replace("deb§ug", "debug").replace("nope", "no§pe"), led) == (
         "`nope` is not set in `charts/ledger/values.yaml`: the chart has no default for it.")
     assert "line 2" in (md(led.read_text().replace("image.repository:", "image.repo§sitory:"), led) or "")
+
+
+def test_required_config_names() -> None:
+    plat = ws("platform", "skaffold.yaml")
+    text = plat.read_text().replace("configs: [web]", "configs:\n      - w§eb")
+    assert md(text, plat) == "Config **`web`**, defined in `services/web/skaffold.yaml` on line 4."
+    text = plat.read_text().replace("configs: [web]", "configs:\n      - zz§z")
+    assert md(text, plat) == "No config named `zzz` in the required file."

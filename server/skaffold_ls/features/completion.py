@@ -210,6 +210,9 @@ def _key_items(ctx: FeatureContext, schema: VersionSchema, d: Definition, cursor
             detail += " (required)"
         if cursor.has_colon:
             text, snippet = name, False
+        elif d.name == schema.root and name in ("apiVersion", "kind"):
+            value = ctx.store.latest if name == "apiVersion" else "Config"
+            text, snippet = f"{name}: ${{1:{value}}}$0", True
         elif (name in d.required and d.alternatives and builders and cursor.after_dash
               and not ({k for g in d.alternatives for k in g} & present)):
             # a new artifact: `- image: ` and the choice of its builder

@@ -208,6 +208,8 @@ def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
             return _path_markdown(base, t.text, fk.kind, r.owner, r.prop)
     if fk is not None and fk.kind == "profile":
         return _profile_markdown(ctx, doc, t, r.owner, r.prop)
+    if (r.owner, r.prop) == ("ConfigDependency", "configs"):
+        return _config_markdown(ctx, doc, t)
     if r.owner is not None and r.prop is not None:
         return _key_markdown(ctx, doc, [*t.path[:-1], r.prop] if r.item else t.path)
     return None
@@ -335,3 +337,14 @@ def _chart_value_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]
     _, rng, shown = hit
     return (f"Chart value **`{key}`** of `{chart}`: default `{shown}` "
             f"(values.yaml, line {rng.start.line + 1}).")
+
+
+def _config_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str:
+    from skaffold_ls.features.navigation import definition_strict
+
+    locs = definition_strict(ctx, t.range.start)
+    if not locs:
+        return f"No config named `{t.text}` in the required file."
+    loc = locs[0]
+    where = "this file" if ctx.path is not None and loc.path == ctx.path else f"`{_relative(ctx, loc.path)}`"
+    return f"Config **`{t.text}`**, defined in {where} on line {loc.range.start.line + 1}."
