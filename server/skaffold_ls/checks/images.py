@@ -51,6 +51,9 @@ def check_duplicates(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+_WORD = re.compile(r"[A-Za-z0-9_./-]+")
+
+
 def _image_re(image: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9_./-]){re.escape(image)}(?![A-Za-z0-9_/.-])")
 
@@ -157,6 +160,10 @@ def check_unreferenced(ctx: CheckContext) -> list[Finding]:
         if unknowable is not None:
             continue
         blob = "\n".join(texts)
+        # Every maximal run of image-name characters, once: what _image_re would match as a
+        # whole (searching the blob once per image was quadratic on big configs).
+        words = set(_WORD.findall(blob))
+        has_vars = "IMAGE_" in blob
         required = {scalar(m.get("image")) for a in arts for m in
                     (mapping_of(r) for r in _items(a.node.get("requires"))) if m is not None}
         for art in arts:
@@ -165,8 +172,9 @@ def check_unreferenced(ctx: CheckContext) -> list[Finding]:
             image = art.image
             if not image or is_templated(image) or image in required:
                 continue
-            if _image_re(image).search(blob) or f"_{sanitize(image)}}}" in blob or \
-                    re.search(rf"IMAGE_[A-Z_]+_{re.escape(sanitize(image))}\b", blob):
+            found = image in words if _WORD.fullmatch(image) else bool(_image_re(image).search(blob))
+            if found or f"_{sanitize(image)}}}" in blob or \
+                    (has_vars and re.search(rf"IMAGE_[A-Z_]+_{re.escape(sanitize(image))}\b", blob)):
                 continue
             node = art.node.get("image")
             assert node is not None

@@ -49,11 +49,14 @@ def check_profile_patches(ctx: CheckContext) -> list[Finding]:
                 profile = to_python(profile_node)
             except AliasBombError:
                 continue
-            data = overlay(copy.deepcopy(base), profile if isinstance(profile, dict) else {})
+            # Copy on write: containers are copied only on the path a patch changes
+            # (a deep copy of the whole config per profile was seconds on big files).
+            data = overlay(dict(base), profile if isinstance(profile, dict) else {})
+            owned = {id(data)}
             for patch_item in patches.items:
                 patch_node = deref(patch_item)
                 if isinstance(patch_node, Mapping):
-                    out.extend(_check_patch(patch_node, data))
+                    out.extend(_check_patch(patch_node, data, owned))
     return out
 
 
@@ -74,7 +77,7 @@ def _merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def _check_patch(node: Mapping, data: Any) -> list[Finding]:
+def _check_patch(node: Mapping, data: Any, owned: set[int] | None = None) -> list[Finding]:
     op_node = deref(node.get("op"))
     path_node = deref(node.get("path"))
     op = op_node.value if isinstance(op_node, Scalar) and not op_node.is_null else "replace"
@@ -86,24 +89,25 @@ def _check_patch(node: Mapping, data: Any) -> list[Finding]:
     if not isinstance(path_node, Scalar):
         return []
     path = path_node.value
+    own = owned if owned is not None else set()
     try:
         if op in ("move", "copy"):
             from_node = deref(node.get("from"))
             if isinstance(from_node, Scalar):
                 value = copy.deepcopy(_get(data, _tokens(from_node.value)))
                 if op == "move":
-                    _remove(data, _tokens(from_node.value))
-                _add(data, _tokens(path), value)
+                    _remove(data, _tokens(from_node.value), own)
+                _add(data, _tokens(path), value, own)
         elif op == "add":
             value_node = node.get("value")
-            _add(data, _tokens(path), to_python(value_node) if value_node is not None else None)
+            _add(data, _tokens(path), to_python(value_node) if value_node is not None else None, own)
         elif op == "remove":
-            _remove(data, _tokens(path))
+            _remove(data, _tokens(path), own)
         else:  # replace, test
             _get(data, _tokens(path))
             if op == "replace":
                 value_node = node.get("value")
-                _set(data, _tokens(path), to_python(value_node) if value_node is not None else None)
+                _set(data, _tokens(path), to_python(value_node) if value_node is not None else None, own)
     except _Unresolved as e:
         return [Finding("patch-path-unresolved", Severity.WARNING,
                         f"patch path `{path}` does not resolve in this config ({e}); "
@@ -141,14 +145,29 @@ def _get(data: Any, toks: list[str]) -> Any:
     return cur
 
 
-def _parent(data: Any, toks: list[str]) -> tuple[Any, str]:
+def _parent(data: Any, toks: list[str], owned: set[int]) -> tuple[Any, str]:
+    """The container a patch changes, made private to this profile first: every
+    container on the way is replaced by a shallow copy unless it already is one."""
     if not toks:
         raise _Unresolved("the whole config cannot be patched")
-    return _get(data, toks[:-1]), toks[-1]
+    cur = data
+    where = ""
+    for tok in toks[:-1]:
+        child = _step(cur, tok, where)
+        if isinstance(child, (dict, list)) and id(child) not in owned:
+            child = dict(child) if isinstance(child, dict) else list(child)
+            owned.add(id(child))
+            if isinstance(cur, dict):
+                cur[tok] = child
+            else:
+                cur[int(tok)] = child
+        cur = child
+        where += "/" + tok
+    return cur, toks[-1]
 
 
-def _add(data: Any, toks: list[str], value: Any) -> None:
-    parent, last = _parent(data, toks)
+def _add(data: Any, toks: list[str], value: Any, owned: set[int]) -> None:
+    parent, last = _parent(data, toks, owned)
     if isinstance(parent, dict):
         parent[last] = value
     elif isinstance(parent, list):
@@ -162,8 +181,8 @@ def _add(data: Any, toks: list[str], value: Any) -> None:
         raise _Unresolved("parent is a value, not a mapping or list")
 
 
-def _remove(data: Any, toks: list[str]) -> None:
-    parent, last = _parent(data, toks)
+def _remove(data: Any, toks: list[str], owned: set[int]) -> None:
+    parent, last = _parent(data, toks, owned)
     _step(parent, last, "/".join(toks[:-1]))
     if isinstance(parent, dict):
         del parent[last]
@@ -171,8 +190,8 @@ def _remove(data: Any, toks: list[str]) -> None:
         del parent[int(last)]
 
 
-def _set(data: Any, toks: list[str], value: Any) -> None:
-    parent, last = _parent(data, toks)
+def _set(data: Any, toks: list[str], value: Any, owned: set[int]) -> None:
+    parent, last = _parent(data, toks, owned)
     if isinstance(parent, dict):
         parent[last] = value
     else:
