@@ -23,7 +23,8 @@ def link_map(path) -> dict[str, str]:
 
 
 def test_links_for_path_fields() -> None:
-    assert link_map(ws("shop", "skaffold.yaml")) == {"tools/Dockerfile": "tools/Dockerfile",
+    # `context: .` of the docker artifact opens the Dockerfile it builds from
+    assert link_map(ws("shop", "skaffold.yaml")) == {".": "tools/Dockerfile", "tools/Dockerfile": "tools/Dockerfile",
                                                      "k8s/api.yaml": "k8s/api.yaml"}
     assert link_map(ws("ledger", "skaffold.yaml")) == {"charts/ledger": "charts/ledger/Chart.yaml",
                                                        "charts/ledger/values.yaml": "charts/ledger/values.yaml"}
@@ -38,7 +39,9 @@ def test_links_for_path_fields() -> None:
 def test_dockerfile_link_is_relative_to_the_context(shop) -> None:
     text = HEAD + "build:\n  artifacts:\n  - image: w\n    context: tools\n    docker:\n      dockerfile: Dockerfile\n"
     links = document_links_strict(ctx_for(text, shop))
-    assert [os.path.relpath(lk.target, shop.parent.resolve()) for lk in links] == ["tools/Dockerfile"]
+    assert [os.path.relpath(lk.target, shop.parent.resolve()) for lk in links] == ["tools/Dockerfile"] * 2
+    ko = HEAD + "build:\n  artifacts:\n  - image: a\n    context: .\n    ko: {}\n"
+    assert [lk.target.name for lk in document_links_strict(ctx_for(ko, shop))] == ["go.mod"]
 
 
 def test_definition_of_image_references() -> None:

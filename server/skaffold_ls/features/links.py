@@ -4,12 +4,13 @@ kustomizations and required configs open with a click."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
-from skaffold_ls.core.yamldoc import Scalar
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features.completion import config_dir
-from skaffold_ls.features.context import DocAt
+from skaffold_ls.features.context import DocAt, node_at_path, scalar_text
 from skaffold_ls.features.navigation import link_target
 from skaffold_ls.features.types import FeatureContext, Link
 
@@ -50,7 +51,10 @@ def document_links_strict(ctx: FeatureContext) -> list[Link]:
             folder = base
             if fk.relative_to == "context":
                 folder = base / _context_for(contexts, ts.path)
-            target = link_target(folder / node.value, ts.owner, ts.prop)
+            if (ts.owner, ts.prop) == ("Artifact", "context"):
+                target = _context_target(folder / node.value, node_at_path(info.document.root, ts.path[:-1]))
+            else:
+                target = link_target(folder / node.value, ts.owner, ts.prop)
             if target is None:
                 continue
             rng = node.range
@@ -60,6 +64,23 @@ def document_links_strict(ctx: FeatureContext) -> list[Link]:
             out.append(Link(rng, target.resolve(), tooltip=f"Open {target.name}"))
         del doc
     return out
+
+
+def _context_target(folder: Path, artifact: Node | None) -> Path | None:
+    """A build context opens what the builder reads first: the Dockerfile, or go.mod for ko."""
+    if not isinstance(artifact, Mapping):
+        return None
+    keys = artifact.keys()
+    if "ko" in keys:
+        candidate = folder / "go.mod"
+    elif "docker" in keys or not any(b in keys for b in _OTHER_BUILDERS):
+        candidate = folder / (scalar_text(node_at_path(artifact, ["docker", "dockerfile"])) or "Dockerfile")
+    else:
+        return None
+    return candidate if candidate.is_file() else None
+
+
+_OTHER_BUILDERS = ("bazel", "jib", "kaniko", "buildpacks", "custom")
 
 
 def _context_for(contexts: dict[tuple[str | int, ...], str], path: list[str | int]) -> str:
