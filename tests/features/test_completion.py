@@ -351,3 +351,19 @@ def test_api_version_and_kind_keys_insert_their_values() -> None:
     got = items("§\n")
     assert got["apiVersion"].insert_text == "apiVersion: ${1:skaffold/v4beta14}$0"
     assert got["kind"].insert_text == "kind: ${1:Config}$0"
+
+
+def test_profile_patch_paths_follow_the_config() -> None:
+    base = HEAD + ("build:\n  artifacts:\n  - image: api\n    ko:\n      main: ./cmd/api\n"
+                   "profiles:\n- name: debug\n  patches:\n  - op: add\n    path: {}\n")
+    got = items(base.format("§"))
+    assert list(got)[:1] == ["/build"]
+    got = items(base.format("/build/artifacts/§"))
+    assert list(got) == ["/build/artifacts/0", "/build/artifacts/-"]
+    assert got["/build/artifacts/0"].detail == "image api"
+    got = items(base.format("/build/artifacts/0/ko/§"))
+    assert next(iter(got)) == "/build/artifacts/0/ko/main"
+    assert got["/build/artifacts/0/ko/fromImage"].detail == "not set: string (op: add)"
+    assert items(base.format("/nope/§")) == {}
+    assert labels(base.format("x").replace("op: add", "op: §")) == ["replace", "add", "remove", "move", "copy",
+                                                                      "test"]

@@ -332,6 +332,8 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
     hints = VALUE_HINTS.get((r.owner or "", r.prop or ""))
     if hints and not enum:
         items += [_value(cursor, h, CompletionKind.ENUM_MEMBER, sort=i) for i, h in enumerate(hints)]
+    if r.owner == "JSONPatch" and r.prop in ("path", "from"):
+        items += _patch_pointer_items(ctx, doc, cursor, path)
     fk = kn.field_kind(r.owner, r.prop)
     if r.owner == "HelmRelease" and r.prop == "setValueTemplates" and r.item:
         items += _template_items(ctx, doc, cursor)
@@ -356,10 +358,77 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
     return items
 
 
+def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    """`profiles[].patches[].path`: JSON pointers into the config as the profile sees it
+    (its own sections applied), plus the schema's keys not set yet (for `op: add`)."""
+    from skaffold_ls.checks.profiles import overlay
+    from skaffold_ls.core.yamldoc import AliasBombError, to_python
+
+    root = doc.root
+    if root is None or len(path) < 2 or path[0] != "profiles" or not isinstance(path[1], int):
+        return []
+    try:
+        base = to_python(root)
+        profile = to_python(node_at_path(root, ["profiles", path[1]]))
+    except AliasBombError:
+        return []
+    if not isinstance(base, dict):
+        return []
+    for k in ("profiles", "apiVersion", "kind"):
+        base.pop(k, None)
+    data = overlay(base, profile if isinstance(profile, dict) else {})
+    typed = cursor.prefix if cursor.prefix.startswith("/") else "/"
+    head = typed[: typed.rfind("/")]
+    steps = [s.replace("~1", "/").replace("~0", "~") for s in head.split("/")[1:]] if head else []
+    node: object = data
+    schema_path: list[str | int] = []
+    for s in steps:
+        step: str | int
+        if isinstance(node, dict) and s in node:
+            node, step = node[s], s
+        elif isinstance(node, list) and s.isdigit() and int(s) < len(node):
+            node, step = node[int(s)], int(s)
+        else:
+            return []
+        schema_path.append(step)
+    out: list[CompletionItem] = []
+
+    def add(key: str, detail: str, sort: int) -> None:
+        text = head + "/" + key.replace("~", "~0").replace("/", "~1")
+        out.append(_value(cursor, text, CompletionKind.PROPERTY, sort=sort, detail=detail))
+
+    if isinstance(node, dict):
+        for i, (k, v) in enumerate(node.items()):
+            add(str(k), _summary(v), i)
+        d = kn.object_of(doc.schema, kn.resolve_path(doc.schema, schema_path).target)
+        if d is not None:
+            for j, (k, spec) in enumerate(d.properties.items()):
+                if k not in node and not (not steps and k in ("apiVersion", "kind", "profiles")):
+                    add(k, f"not set: {spec.describe()} (op: add)", 500 + j)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            add(str(i), _summary(v), i)
+        add("-", "the end of the list (op: add)", len(node))
+    return out
+
+
+def _summary(value: object) -> str:
+    if isinstance(value, dict):
+        if "image" in value:
+            return f"image {value['image']}"
+        if "name" in value:
+            return f"name {value['name']}"
+        return "{" + ", ".join(list(map(str, value))[:4]) + ("…}" if len(value) > 4 else "}")
+    if isinstance(value, list):
+        return f"list of {len(value)}"
+    return repr(value) if not isinstance(value, str) else value
+
+
 # Values skaffold accepts that the schemas do not list as an enum.
 VALUE_HINTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("Artifact", "runtimeType"): ("go", "nodejs", "jvm", "python", "netcore"),
     ("Activation", "command"): ("dev", "debug", "run", "build", "deploy", "render", "test", "verify", "delete"),
+    ("JSONPatch", "op"): ("replace", "add", "remove", "move", "copy", "test"),
 }
 
 
