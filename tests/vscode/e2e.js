@@ -112,9 +112,16 @@ async function completion(page) {
 async function debug(page) {
   await openFile(page, spec.file);
   await goTo(page, spec.line, 1);
-  await palette(page, 'Debug: Toggle Breakpoint');
-  at('wait for the breakpoint glyph');
-  await page.waitForSelector('.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified', { timeout: T(10000) });
+  const glyph = '.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified';
+  at('F9 (Debug: Toggle Breakpoint)');
+  await page.keyboard.press('F9');
+  try {
+    await page.waitForSelector(glyph, { timeout: T(3000) });
+  } catch {
+    await palette(page, 'Debug: Toggle Breakpoint');
+    at('wait for the breakpoint glyph');
+    await page.waitForSelector(glyph, { timeout: T(10000) });
+  }
   log('breakpoint set on', spec.file, spec.line);
   await palette(page, 'Skaffold: Debug on Kubernetes');
   at('wait for the debug toolbar (bridge → ready → session)');

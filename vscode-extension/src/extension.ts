@@ -40,15 +40,21 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       },
     }),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
-      // F5 without a launch.json: run the whole flow instead of failing on a missing port.
+      // F5 without a launch.json (empty config) or the "launch" entry below: run the whole flow.
       resolveDebugConfiguration(_folder, config) {
-        if (!config.type && !config.request && !config.name) {
+        if ((!config.type && !config.request && !config.name) || config.request === 'launch') {
           void vscode.commands.executeCommand('skaffold.debugOnKubernetes');
           return undefined;
         }
         return config;
       },
     }),
+    // "Debug: Select and Start Debugging" lists "Skaffold: Debug on Kubernetes" without any launch.json
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
+      provideDebugConfigurations() {
+        return [{ type: DEBUG_TYPE, request: 'launch', name: 'Skaffold: Debug on Kubernetes' }];
+      },
+    }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   );
 
   // Last, and never allowed to throw out of activate().

@@ -95,6 +95,7 @@ export class ToolResolver {
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly contentDetected = new Set<string>();
+  private scanned = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -171,7 +172,8 @@ export class ServerManager implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
-    if (this.contentDetected.size === 0) {
+    if (!this.scanned) {
+      this.scanned = true;
       await this.scanWorkspace();
     }
     const folder = vscode.workspace.workspaceFolders?.[0];
