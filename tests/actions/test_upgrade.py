@@ -80,3 +80,22 @@ def test_helm_templates_per_strategy() -> None:
         "image.repository": "{{.IMAGE_REPO_a_b}}", "image.tag": "{{.IMAGE_TAG_a_b}}@{{.IMAGE_DIGEST_a_b}}"}
     assert list(value_templates("img", "a", "helm+explicitRegistry")) == [
         "img.registry", "img.repository", "img.tag"]
+
+
+def test_upstream_configs_upgrade_or_refuse_with_a_reason() -> None:
+    """skaffold's own example and integration configs (all versions): never a crash; a result
+    always validates; refusals name the step."""
+    from tests.conftest import EXAMPLES, TESTDATA, require_shared
+
+    require_shared(TESTDATA)
+    upgraded = 0
+    for path in sorted([*TESTDATA.glob("*/*.yaml"), *EXAMPLES.glob("*/*.yaml")]):
+        text = path.read_text(encoding="utf-8")
+        try:
+            result = upgrade(text, STORE)
+        except Refused as e:
+            assert "nothing to upgrade" in str(e) or "upgrading from skaffold/" in str(e), (path, e)
+            continue
+        assert errors_in(result.text) == [] or "schema error" in " ".join(result.notes), path
+        upgraded += 1
+    assert upgraded >= 20

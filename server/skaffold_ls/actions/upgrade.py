@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -431,18 +432,22 @@ def upgrade(text: str, store: SchemaStore, target: str | None = None, one_step: 
         cur = start
         while sort_key(cur) < sort_key(goal):
             nxt = versions[versions.index(cur) + 1]
+            before = _error_keys(t, di, store)
             step = STEPS.get(cur)
             if step is not None:
                 result = step(t, di)
                 t = Text(result.text)
                 notes.extend(result.notes)
             t = set_api_version(t, di, nxt)
-            errors = _errors_in(t, di, store)
+            errors = _new_errors(t, di, store, before)
             if errors:
                 shown = "; ".join(f"line {e.range.start.line + 1}: {e.message}" for e in errors[:3])
                 more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
                 raise Refused(f"upgrading from {cur} to {nxt} needs changes skaffold-ls does not make "
                               f"(run `skaffold fix` for those): {shown}{more}")
+            if before and cur == start:
+                notes.append(f"the document already had {sum(before.values())} schema error(s); "
+                             "they are carried over unchanged")
             cur = nxt
             changed = True
     if not changed:
@@ -454,3 +459,31 @@ def _errors_in(t: Text, di: int, store: SchemaStore) -> list[Finding]:
     analysis = analyze(t.text, None, store, AnalysisOptions(schema_only=True, outdated_api_version=False))
     doc = analysis.parsed.documents[di]
     return [f for f in analysis.findings if f.is_error and doc.contains_line(f.range.start.line)]
+
+
+_SAME = {"removed-field": "unknown-key", "field-not-yet-available": "unknown-key"}
+
+
+def _key(t: Text, f: Finding) -> tuple[str, str]:
+    """An error, independent of line numbers and version names: its kind and the text it covers."""
+    r = f.range
+    line = t.lines[r.start.line] if r.start.line < len(t.lines) else ""
+    covered = line[r.start.col:r.end.col] if r.end.line == r.start.line else line[r.start.col:]
+    return _SAME.get(f.code, f.code), covered.strip()
+
+
+def _error_keys(t: Text, di: int, store: SchemaStore) -> Counter[tuple[str, str]]:
+    return Counter(_key(t, f) for f in _errors_in(t, di, store))
+
+
+def _new_errors(t: Text, di: int, store: SchemaStore, before: Counter[tuple[str, str]]) -> list[Finding]:
+    """Errors the step introduced (those the document already had are the user's to fix)."""
+    left = Counter(before)
+    out: list[Finding] = []
+    for f in _errors_in(t, di, store):
+        k = _key(t, f)
+        if left[k] > 0:
+            left[k] -= 1
+        else:
+            out.append(f)
+    return out
