@@ -247,6 +247,9 @@ def test_problems_panel_shows_diagnostic(code_server, tools: Tools, tmp_path: Pa
     # the server's unknown-key diagnostic on `dockr`, attributed to skaffold-ls, at line 8
     assert "unknown key" in row and "dockr" in row, row
     assert "Ln 8" in row, row
+    # served by the package inside the VSIX, not by a checkout or a pip install
+    if not os.environ.get("SKAFFOLD_LS_E2E_SETTINGS"):
+        assert "with the bundled package" in cs.extension_logs(), cs.extension_logs()
 
 
 # line 8 is four spaces: inside the artifact, where a builder key goes
