@@ -76,7 +76,7 @@ def test_object_and_list_snippets_with_required_children() -> None:
     got = items(HEAD + "build:\n  artifacts:\n  - image: a\n    §\n")
     assert got["ko"].insert_text == "ko:\n  $0"
     assert got["bazel"].insert_text == "bazel:\n  target: $1\n  $0"
-    assert got["platforms"].insert_text == "platforms:\n  - $0"
+    assert got["platforms"].insert_text == "platforms:\n- $0"  # this document writes lists indentless
     root = items(HEAD + "§\n")
     assert root["profiles"].insert_text == "profiles:\n  - name: $1\n    $0"
     assert root["test"].insert_text == "test:\n  - image: $1\n    $0"
@@ -367,3 +367,14 @@ def test_profile_patch_paths_follow_the_config() -> None:
     assert items(base.format("/nope/§")) == {}
     assert labels(base.format("x").replace("op: add", "op: §")) == ["replace", "add", "remove", "move", "copy",
                                                                       "test"]
+
+
+def test_snippets_follow_the_documents_indentation() -> None:
+    four = HEAD + "deploy:\n    kubectl: {}\nbuild:\n    artifacts:\n        - image: a\n          ko: {}\n§\n"
+    got = items(four)
+    assert got["profiles"].insert_text == "profiles:\n    - name: $1\n      $0"
+    assert got["metadata"].insert_text == "metadata:\n    $0"
+    indentless = HEAD + "build:\n  artifacts:\n  - image: a\n    ko: {}\n§\n"
+    got = items(indentless)
+    assert got["profiles"].insert_text == "profiles:\n- name: $1\n  $0"
+    assert got["metadata"].insert_text == "metadata:\n  $0"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
@@ -45,6 +46,42 @@ EXCLUSIVE: dict[str, tuple[tuple[str, ...], ...]] = {
 # Kinds `portForward.resourceType` accepts, besides those found in manifests.
 PORT_FORWARD_TYPES = ("deployment", "service", "pod", "statefulset", "replicaset", "daemonset", "job")
 INDENT = "  "
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How the document indents: the mapping step, and the list step (`""` when lists
+    sit at their key's column, `artifacts:\n- image: a`)."""
+
+    unit: str = INDENT
+    seq: str = INDENT
+
+
+def document_style(lines: list[str], limit: int = 400) -> Style:
+    unit: str | None = None
+    seq: str | None = None
+    prev = None
+    prev_text = ""
+    for text in lines[:limit]:
+        info = split_line(text)
+        if info.blank:
+            continue
+        if prev is not None and prev.key is not None and prev.value_start >= len(lines_rstrip(prev_text)):
+            step = info.first - prev.content
+            if info.dashes and seq is None and step >= 0:
+                seq = " " * step
+            elif not info.dashes and unit is None and step > 0:
+                unit = " " * step
+            if unit is not None and seq is not None:
+                break
+        prev, prev_text = info, text
+    unit = unit if unit is not None and 1 <= len(unit) <= 8 else INDENT
+    return Style(unit, seq if seq is not None and len(seq) <= 8 else unit)
+
+
+def lines_rstrip(text: str) -> str:
+    cut = text.find(" #")
+    return (text if cut < 0 else text[:cut]).rstrip()
 
 
 def complete(ctx: FeatureContext, pos: Pos) -> list[CompletionItem]:
@@ -198,6 +235,7 @@ def _key_items(ctx: FeatureContext, schema: VersionSchema, d: Definition, cursor
     line_text = ctx.lines[cursor.replace.start.line]
     pad = " " * max(0, cursor.key_col - (len(line_text) - len(line_text.lstrip(" "))))
     builders = _builder_order(ctx, d)
+    style = document_style(ctx.lines)
     items = []
     for i, (name, spec) in enumerate(d.properties.items()):
         if name in present or name in excluded:
@@ -216,10 +254,10 @@ def _key_items(ctx: FeatureContext, schema: VersionSchema, d: Definition, cursor
         elif (name in d.required and d.alternatives and builders and cursor.after_dash
               and not ({k for g in d.alternatives for k in g} & present)):
             # a new artifact: `- image: ` and the choice of its builder
-            text, snippet = f"{name}: $1\n{_choice(builders, 2)}:\n{INDENT}$0", True
+            text, snippet = f"{name}: $1\n{_choice(builders, 2)}:\n{style.unit}$0", True
             text = text.replace("\n", "\n" + pad)
         else:
-            text, snippet = _key_snippet(schema, name, spec, builders), True
+            text, snippet = _key_snippet(schema, name, spec, builders, style), True
             text = text.replace("\n", "\n" + pad)
         items.append(CompletionItem(
             label=name, kind=CompletionKind.PROPERTY, detail=detail, documentation=desc,
@@ -259,21 +297,23 @@ def _choice(options: list[str] | tuple[str, ...], n: int) -> str:
     return "${" + str(n) + "|" + ",".join(esc) + "|}"
 
 
-def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: list[str]) -> str:
+def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: list[str],
+                 style: Style = Style()) -> str:
+    u = style.unit
     t = schema.resolve(spec)
     if isinstance(t, Definition):
-        return f"{name}:\n{INDENT}" + _object_body(schema, t, builders, INDENT)
+        return f"{name}:\n{u}" + _object_body(schema, t, builders, u, style)
     items = kn.list_of(schema, spec)
     obj = kn.object_of(schema, spec)
     if items is not None:
         it = kn.object_of(schema, items)
         if it is not None:
-            return f"{name}:\n{INDENT}- " + _object_body(schema, it, builders, INDENT + "  ")
-        return f"{name}:\n{INDENT}- $0"
+            return f"{name}:\n{style.seq}- " + _object_body(schema, it, builders, style.seq + "  ", style)
+        return f"{name}:\n{style.seq}- $0"
     if obj is not None:
-        return f"{name}:\n{INDENT}$0"
+        return f"{name}:\n{u}$0"
     if t.kind in ("map", "object", "any"):
-        return f"{name}:\n{INDENT}$0"
+        return f"{name}:\n{u}$0"
     enum = kn.scalar_enum(schema, spec)
     if enum:
         return f"{name}: {_choice(list(enum), 1)}$0"
@@ -284,7 +324,8 @@ def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: lis
     return f"{name}: $0"
 
 
-def _object_body(schema: VersionSchema, d: Definition, builders: list[str], indent: str) -> str:
+def _object_body(schema: VersionSchema, d: Definition, builders: list[str], indent: str,
+                 style: Style = Style()) -> str:
     """Required keys of an object as snippet lines; `indent` is the column of its keys."""
     parts: list[str] = []
     n = 1
@@ -293,13 +334,13 @@ def _object_body(schema: VersionSchema, d: Definition, builders: list[str], inde
         if spec is None:
             continue
         if kn.object_of(schema, spec) is not None or kn.list_of(schema, spec) is not None:
-            parts.append(f"{req}:\n{indent}{INDENT}${n}")
+            parts.append(f"{req}:\n{indent}{style.unit}${n}")
         else:
             parts.append(f"{req}: ${n}")
         n += 1
     if d.alternatives and builders and d.required:
         # a new artifact: its image, then a choice of builder
-        parts.append(f"{_choice(builders, n)}:\n{indent}{INDENT}$0")
+        parts.append(f"{_choice(builders, n)}:\n{indent}{style.unit}$0")
     elif parts:
         parts.append("$0")
     else:
