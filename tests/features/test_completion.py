@@ -378,3 +378,11 @@ def test_snippets_follow_the_documents_indentation() -> None:
     got = items(indentless)
     assert got["profiles"].insert_text == "profiles:\n- name: $1\n  $0"
     assert got["metadata"].insert_text == "metadata:\n  $0"
+
+
+def test_configs_and_profiles_of_the_same_file(tmp_path) -> None:
+    text = (HEAD + "metadata:\n  name: app\nrequires:\n- configs: [db]\n  activeProfiles:\n  - name: §\n---\n"
+            + HEAD + "metadata:\n  name: db\nprofiles:\n- name: local-db\n---\n" + HEAD + "metadata:\n  name: cache\n")
+    assert labels(text, tmp_path / "skaffold.yaml") == ["local-db"]
+    text = HEAD + "metadata:\n  name: app\nrequires:\n- configs:\n  - §\n---\n" + HEAD + "metadata:\n  name: db\n"
+    assert labels(text, tmp_path / "skaffold.yaml") == ["db"]  # not itself

@@ -114,3 +114,8 @@ def test_required_config_names() -> None:
     assert md(text, plat) == "Config **`web`**, defined in `services/web/skaffold.yaml` on line 4."
     text = plat.read_text().replace("configs: [web]", "configs:\n      - zz§z")
     assert md(text, plat) == "No config named `zzz` in the required file."
+
+
+def test_deprecated_field_says_where_it_went() -> None:
+    text = md(HEAD + "deploy:\n  kubectl:\n    remoteMani§fests: [x]\n") or ""
+    assert "Deprecated since `skaffold/v4beta1`: moved to `manifests.remoteManifests`" in text

@@ -161,6 +161,11 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
             facts.append("Relative to this skaffold.yaml's folder")
         if fk.template:
             facts.append("Expanded as a Go template")
+    from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
+
+    moved = DEPRECATED_IN_PLACE.get((r.owner, r.prop))
+    if moved is not None:
+        facts.append(f"Deprecated since `{moved.since}`: {moved.where}")
     hist = ctx.store.property_history(r.owner, r.prop)
     known = ctx.store.known_versions()
     if hist.versions and (hist.first != known[0] or hist.last != known[-1]):
