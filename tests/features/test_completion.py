@@ -386,3 +386,12 @@ def test_configs_and_profiles_of_the_same_file(tmp_path) -> None:
     assert labels(text, tmp_path / "skaffold.yaml") == ["local-db"]
     text = HEAD + "metadata:\n  name: app\nrequires:\n- configs:\n  - §\n---\n" + HEAD + "metadata:\n  name: db\n"
     assert labels(text, tmp_path / "skaffold.yaml") == ["db"]  # not itself
+
+
+def test_dockerfile_context_read_from_text_when_the_model_stops_early(shop) -> None:
+    # `bui` (no colon) is a syntax error above the cursor: the model ends there
+    text = HEAD + ("build:\n  artifacts:\n  - image: w\n    bui\n    context: tools\n    docker:\n"
+                   "      dockerfile: §\n")
+    assert labels(text, shop) == ["Dockerfile"]
+    text = HEAD + ("build:\n  artifacts:\n  - context: tools\n    bui\n    docker:\n      dockerfile: §\n")
+    assert labels(text, shop) == ["Dockerfile"]

@@ -95,3 +95,13 @@ def test_present_keys_and_bounds() -> None:
     assert present_keys(lines, 0, 0, 0, 4) == {"b", "e"}
     assert document_bounds(lines, 6) == (6, 6)
     assert document_bounds(lines, 1) == (0, 4)
+
+
+def test_item_value_from_text() -> None:
+    from skaffold_ls.features.completion import item_value_from_text
+
+    lines = ["build:", "  artifacts:", "  - image: a", "    context: one", "  - context: 'two' # c",
+             "    docker:", "      dockerfile: x", "  - image: c", "    docker: {}"]
+    assert item_value_from_text(lines, 3, ["build", "artifacts", 0], "context") == "one"
+    assert item_value_from_text(lines, 6, ["build", "artifacts", 1], "context") == "two"
+    assert item_value_from_text(lines, 8, ["build", "artifacts", 2], "context") is None

@@ -24,6 +24,7 @@ from skaffold_ls.features.context import (
     doc_at,
     document_bounds,
     node_at_path,
+    path_to_mapping,
     present_keys,
     scalar_text,
     split_line,
@@ -381,7 +382,7 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
     if fk is None or fk.kind is None:
         return items
     if fk.kind in ("file", "dir", "path", "glob"):
-        base = _base_dir(ctx, doc, path, fk.relative_to)
+        base = _base_dir(ctx, doc, path, fk.relative_to, cursor.replace.start.line)
         if base is not None:
             items += _path_items(cursor, base, fk.kind, r.owner, r.prop)
     elif fk.kind == "image" and (r.owner, r.prop) in _IMAGE_REFS:
@@ -475,7 +476,7 @@ VALUE_HINTS: dict[tuple[str, str], tuple[str, ...]] = {
 
 def _go_package_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
     """`ko.main`: the `package main` folders under the artifact's context (or `dir`)."""
-    context = artifact_context(ctx, doc, path)
+    context = artifact_context(ctx, doc, path, cursor.replace.start.line)
     if context is None:
         return []
     kodir = scalar_text(node_at_path(doc.root, [*path[:-1], "dir"]))
@@ -706,7 +707,7 @@ def config_dir(ctx: FeatureContext) -> Path | None:
     return ctx.workspace
 
 
-def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> Path | None:
+def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int], line: int | None = None) -> Path | None:
     """The folder a `relative_to: context` field is relative to: the enclosing artifact's
     (or test case's) `context`, itself relative to the config's folder."""
     base = config_dir(ctx)
@@ -718,19 +719,40 @@ def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> 
         owner = path[: cut + 1]
         if owner[-2] in ("artifacts", "test"):
             value = scalar_text(node_at_path(doc.root, [*owner, "context"]))
-            if value is None:
-                value = _context_from_text(ctx, path) or "."
-            return base / value
+            if value is None and line is not None:
+                value = item_value_from_text(ctx.lines, line, owner, "context")
+            return base / (value or ".")
     return base
 
 
-def _context_from_text(ctx: FeatureContext, path: list[str | int]) -> str | None:
-    return None  # the model holds the artifact whenever the file parses up to it
+def item_value_from_text(lines: list[str], line: int, item_path: list[str | int], key: str) -> str | None:
+    """The scalar `key` of the list item at `item_path` that holds `line`, read from the
+    text: for files whose model stops early (a syntax error above the cursor)."""
+    start, _end = document_bounds(lines, line)
+    for i in range(line, start - 1, -1):
+        info = split_line(lines[i])
+        if not info.dashes:
+            continue
+        if path_to_mapping(lines, i, info.content, info.dashes, start) != item_path:
+            continue
+        col = info.content
+        for j in range(i, len(lines)):
+            other = split_line(lines[j])
+            if other.blank:
+                continue
+            if j > i and (other.first < col or (other.dashes and other.first == col)):
+                break
+            if other.key == key and other.content == col and (j == i or not other.dashes):
+                value = lines[j][other.value_start:].split(" #")[0].strip()
+                return value.strip("'\"") or None
+        return None
+    return None
 
 
-def _base_dir(ctx: FeatureContext, doc: DocAt, path: list[str | int], relative_to: str | None) -> Path | None:
+def _base_dir(ctx: FeatureContext, doc: DocAt, path: list[str | int], relative_to: str | None,
+              line: int | None = None) -> Path | None:
     if relative_to == "context":
-        return artifact_context(ctx, doc, path)
+        return artifact_context(ctx, doc, path, line)
     return config_dir(ctx)
 
 

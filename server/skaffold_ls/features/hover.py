@@ -208,7 +208,7 @@ def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
         if m:
             return _template_markdown(ctx, doc, m.group(1))
     if fk is not None and fk.kind in ("file", "dir", "path", "glob"):
-        base = _base_dir(ctx, doc, t.path, fk.relative_to)
+        base = _base_dir(ctx, doc, t.path, fk.relative_to, t.range.start.line)
         if base is not None:
             return _path_markdown(base, t.text, fk.kind, r.owner, r.prop)
     if fk is not None and fk.kind == "profile":

@@ -78,7 +78,7 @@ def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
                 return [Location(target.file, d.name_range)]
         return []
     if fk is not None and fk.kind in ("file", "path", "dir", "glob"):
-        base = _base_dir(ctx, doc, t.path, fk.relative_to)
+        base = _base_dir(ctx, doc, t.path, fk.relative_to, t.range.start.line)
         if base is None or "{{" in t.text:
             return []
         target_path = link_target(base / t.text, r.owner, r.prop)
