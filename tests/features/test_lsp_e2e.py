@@ -78,13 +78,14 @@ async def test_completion_of_values_paths_and_references(client: LanguageClient)
 
 async def test_completion_after_an_emoji_converts_columns(client: LanguageClient) -> None:
     shop = ws("shop", "skaffold.yaml")
-    text = shop.read_text().replace("deploy:\n  kubectl: {}\n",
-                                    "deploy:\n  kubectl: {}\n  logs: {prefix: none}  # 😀\n  statusCheck: \n")
+    text = shop.read_text().replace("deploy:\n  kubectl: {}\n", "deploy:\n  kubectl: {}\n  statusCheck: 😀\n")
     uri, _ = await opened(client, shop, text)
-    items = await complete(client, uri, 19, 15)
+    # the emoji is one code point but two UTF-16 units: the cursor after it is character 17
+    items = await complete(client, uri, 18, 17)
     assert [i.label for i in items] == ["true", "false"]
     edit = items[0].text_edit
-    assert isinstance(edit, types.TextEdit) and edit.range.start == pos(19, 15)
+    assert isinstance(edit, types.TextEdit)
+    assert (edit.range.start, edit.range.end) == (pos(18, 15), pos(18, 17))
 
 
 async def test_starters_on_an_empty_file(client: LanguageClient) -> None:
