@@ -99,3 +99,20 @@ def test_upstream_configs_upgrade_or_refuse_with_a_reason() -> None:
         assert errors_in(result.text) == [] or "schema error" in " ".join(result.notes), path
         upgraded += 1
     assert upgraded >= 20
+
+
+def test_crlf_files_stay_crlf() -> None:
+    src = (UPGRADE / "kubectl-kustomize.v2beta28.yaml").read_text(encoding="utf-8")
+    out = upgrade(src.replace("\n", "\r\n"), STORE).text
+    assert "\n" not in out.replace("\r\n", "")
+    assert out.replace("\r\n", "\n") == (UPGRADE / "expected" / "kubectl-kustomize.v2beta28.latest.yaml").read_text(
+        encoding="utf-8")
+
+
+def test_flow_style_config_upgrades() -> None:
+    src = ("apiVersion: skaffold/v2beta29\nkind: Config\ndeploy: {kubectl: {manifests: [k8s/*.yaml]}, "
+           "helm: {releases: [{name: r, chartPath: c, artifactOverrides: {image: app}}]}}\n")
+    out = upgrade(src, STORE).text
+    assert errors_in(out) == []
+    assert 'setValueTemplates: {image: "{{.IMAGE_FULLY_QUALIFIED_app}}"}' in out
+    assert "rawYaml: [k8s/*.yaml]" in out

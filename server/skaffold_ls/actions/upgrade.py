@@ -31,6 +31,7 @@ from skaffold_ls.core.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (
     Commented,
+    EditError,
     Raw,
     content_end,
     ensure_path_edit,
@@ -435,7 +436,11 @@ def upgrade(text: str, store: SchemaStore, target: str | None = None, one_step: 
             before = _error_keys(t, di, store)
             step = STEPS.get(cur)
             if step is not None:
-                result = step(t, di)
+                try:
+                    result = step(t, di)
+                except EditError as e:
+                    raise Refused(f"upgrading from {cur} to {nxt}: cannot rewrite this layout ({e}); "
+                                  "run `skaffold fix`") from e
                 t = Text(result.text)
                 notes.extend(result.notes)
             t = set_api_version(t, di, nxt)

@@ -421,9 +421,16 @@ def insert_pair(lines: list[str], style: Style, mapping: Mapping | None, parent_
         line = last.key.end.line if _is_empty_scalar(last.value) else last_line(last.value, lines)
         if _on_dash_line(lines, mapping.pairs[0].key.start) or True:
             return _insert_lines(lines, line, new_lines, nl)
+    if mapping is not None and mapping.flow and (mapping.pairs or not _block_context(lines, parent_key)):
+        # stay in flow style: `{a: 1}` -> `{a: 1, key: value}`
+        end = Pos(mapping.end.line, mapping.end.col - 1)
+        if lines[end.line][end.col: end.col + 1] != "}":
+            raise EditError("unexpected flow mapping layout")
+        sep = ", " if mapping.pairs else ""
+        return TextEdit(Range(end, end), f"{sep}{key}: {render_flow(value)}")
     if parent_key is None:
         raise EditError("no place to insert")
-    # The parent holds null, `{}` or a flow mapping: rewrite its value as a block.
+    # The parent holds null or `{}`: rewrite its value as a block.
     indent = parent_key.key.start.col + style.unit
     if _on_dash_line(lines, parent_key.key.start):
         indent = parent_key.key.start.col + style.unit
@@ -443,6 +450,30 @@ def insert_pair(lines: list[str], style: Style, mapping: Mapping | None, parent_
         comment = " " + line_rest.strip()
         end = Pos(end.line, len(lines[end.line].rstrip("\r")))
     return TextEdit(Range(start, end), ":" + comment + nl + nl.join(new_lines))
+
+
+def _block_context(lines: list[str], parent_key: Pair | None) -> bool:
+    """Whether the parent key sits in block context (first on its line, or after a `- `)."""
+    if parent_key is None:
+        return False
+    return _first_on_line(lines, parent_key.key.start) or _on_dash_line(lines, parent_key.key.start)
+
+
+def render_flow(value: Any) -> str:
+    if isinstance(value, Raw):
+        if not value.block:
+            return " ".join(ln.strip() for ln in value.lines)
+        try:  # a block copied into flow context: its comments cannot come along
+            return render_flow(yaml.safe_load("\n".join(value.lines)))
+        except yaml.YAMLError as e:
+            raise EditError(f"cannot copy this block into a flow mapping: {e}") from e
+    if isinstance(value, Commented):
+        return render_scalar(value.value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {render_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(render_flow(v) for v in value) + "]"
+    return render_scalar(value)
 
 
 def mapping_of(node: Node | None) -> Mapping | None:
