@@ -395,3 +395,10 @@ def test_dockerfile_context_read_from_text_when_the_model_stops_early(shop) -> N
     assert labels(text, shop) == ["Dockerfile"]
     text = HEAD + ("build:\n  artifacts:\n  - context: tools\n    bui\n    docker:\n      dockerfile: §\n")
     assert labels(text, shop) == ["Dockerfile"]
+
+
+def test_right_after_a_colon_or_a_dash() -> None:
+    got = items("apiVersion:§\n")
+    assert got["skaffold/v4beta14"].insert_text == " skaffold/v4beta14"
+    assert labels(HEAD + "build:\n  artifacts:\n  -§\n") == []  # wait for the space
+    assert labels(HEAD + "build:\n  artifacts:\n  - image: a\nportForward:\n- resourceName: x-§\n") == ["a"]

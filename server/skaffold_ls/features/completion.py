@@ -101,6 +101,8 @@ def complete_strict(ctx: FeatureContext, pos: Pos) -> list[CompletionItem]:
     cursor = cursor_at(lines, pos)
     if cursor is None:
         return []
+    if cursor.mode == "key" and cursor.after_dash and lines[pos.line][: pos.col].endswith("-"):
+        return []  # `-` just typed: wait for the space that makes it a list item
     starters: list[CompletionItem] = []
     if cursor.mode == "key" and not cursor.path and _empty_document(lines, cursor):
         starters = starter_items(ctx, cursor)
@@ -499,8 +501,11 @@ _IMAGE_REFS = {("ArtifactDependency", "image"), ("TestCase", "image"), ("DockerD
 def _value(cursor: Cursor, text: str, kind: CompletionKind, sort: int = 0, detail: str | None = None,
            doc: str | None = None, preselect: bool = False, insert: str | None = None,
            label: str | None = None) -> CompletionItem:
+    value = insert if insert is not None else text
+    if cursor.needs_space:
+        value = " " + value
     return CompletionItem(label=label or text, kind=kind, detail=detail, documentation=doc,
-                          insert_text=insert if insert is not None else text, sort_text=f"{sort:04d}",
+                          insert_text=value, sort_text=f"{sort:04d}",
                           edit_range=cursor.replace, preselect=preselect, filter_text=text)
 
 

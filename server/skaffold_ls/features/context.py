@@ -181,6 +181,7 @@ class Cursor:
     doc_start: int = 0
     doc_end: int = 0
     line_rest: str = ""  # text after the cursor on its line
+    needs_space: bool = False  # value mode right after `key:`: insert a space first
 
 
 _WORD_END = re.compile(r"[^\s:#]*")
@@ -215,7 +216,7 @@ def cursor_at(lines: list[str], pos: Pos) -> Cursor | None:
         vend = _value_end(text, vstart, col, quoted)
         return Cursor("value", [*mapping, info.key], raw, Range(Pos(pos.line, vstart), Pos(pos.line, vend)),
                       info.content, after_dash=bool(info.dashes), quoted=quoted, doc_start=start, doc_end=end,
-                      line_rest=text[col:])
+                      line_rest=text[col:], needs_space=vstart > 0 and text[vstart - 1] == ":")
     if before.strip() and not info.dashes and info.content < col and " " in before[info.content:].rstrip():
         return None  # `foo bar|`: not a key being typed
     kcol = info.content if (before.strip() or info.dashes) else col
