@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skaffold_ls.core.analysis import analyze
+from skaffold_ls.core.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.features.types import FeatureContext
 from skaffold_ls.schema.store import SchemaStore
@@ -30,8 +30,11 @@ def at(text: str, path: Path | None = None, workspace: Path | None = None) -> tu
     return ctx_for(clean, path, workspace), Pos(line, col)
 
 
-def ctx_for(text: str, path: Path | None = None, workspace: Path | None = None) -> FeatureContext:
-    analysis = analyze(text, path, _STORE)
+def ctx_for(text: str, path: Path | None = None, workspace: Path | None = None,
+            checks: bool = True) -> FeatureContext:
+    """As the language server builds it; `checks=False` skips the checks beyond the schema
+    (the server's features run on such an analysis too)."""
+    analysis = analyze(text, path, _STORE, AnalysisOptions(schema_only=not checks))
     return FeatureContext(analysis, _STORE, workspace if workspace is not None else
                           (path.parent if path is not None else None))
 

@@ -29,7 +29,7 @@ def _corpus() -> list[Path]:
 
 
 def _all_features_at(text: str, path: Path, pos: Pos) -> None:
-    ctx = ctx_for(text, path)
+    ctx = ctx_for(text, path, checks=False)
     for item in complete_strict(ctx, pos):
         assert item.label
         if item.edit_range is not None:
@@ -51,7 +51,7 @@ def test_every_prefix_of_own_fixtures(path: Path) -> None:
     text = path.read_text()
     for cut in range(len(text) + 1):
         prefix = text[:cut]
-        ctx = ctx_for(prefix, path)
+        ctx = ctx_for(prefix, path, checks=False)
         pos = _end_of(prefix)
         complete_strict(ctx, pos)
         hover_strict(ctx, pos)
@@ -59,7 +59,7 @@ def test_every_prefix_of_own_fixtures(path: Path) -> None:
 
 
 def _whole_file_features(text: str, path: Path) -> None:
-    ctx = ctx_for(text, path)
+    ctx = ctx_for(text, path, checks=False)
     document_symbols_strict(ctx)
     folding_ranges(ctx)
     document_links_strict(ctx)
@@ -94,3 +94,26 @@ def test_arbitrary_yamlish_text(text: str, line: int, col: int) -> None:
     pos = Pos(line, min(col, len(lines[line])))
     _all_features_at(text, WORKSPACES / "shop" / "skaffold.yaml", pos)
     _whole_file_features(text, WORKSPACES / "shop" / "skaffold.yaml")
+
+
+def test_every_line_prefix_of_every_example() -> None:
+    """Deterministic sweep: each example cut at every line end and mid-line, cursor at the end."""
+    files = _corpus()
+    if not files:
+        require_shared(EXAMPLES)
+    count = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        offsets = []
+        pos = 0
+        for line in text.split("\n"):
+            offsets += [pos + len(line) // 2, pos + len(line)]
+            pos += len(line) + 1
+        for cut in offsets:
+            prefix = text[:cut]
+            ctx = ctx_for(prefix, path, checks=False)
+            end = _end_of(prefix)
+            complete_strict(ctx, end)
+            hover_strict(ctx, end)
+            count += 1
+    assert count > 1000
