@@ -13,12 +13,12 @@ from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
 from skaffold_ls.buildfiles import find_go_mod
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
-    content_end,
     insert_pair,
     mapping_of,
     render_flow,
     render_value_lines,
     sequence_of,
+    value_end,
 )
 from skaffold_ls.core.yamldoc import Scalar
 from skaffold_ls.features.types import CodeAction, TextEdit
@@ -32,14 +32,12 @@ def replace_builder(t: Text, art: ArtifactNode, new_key: str, value: dict[str, o
     if pair is None:
         return insert_pair(t.lines, t.style, art.node, None, new_key, value,
                            after=["context", "image"])
+    end = value_end(t.lines, pair)
     if art.node.flow:
-        end = content_end(pair.value) if not (isinstance(pair.value, Scalar) and pair.value.is_null) else pair.key.end
         return TextEdit(Range(pair.key.start, end), f"{new_key}: {render_flow(value)}")
     indent = pair.key.start.col
     lines = render_value_lines(new_key, value, indent, t.style)
     lines[0] = lines[0][indent:]
-    value_node = pair.value
-    end = content_end(value_node) if not (isinstance(value_node, Scalar) and value_node.is_null) else pair.key.end
     return TextEdit(Range(pair.key.start, end), t.style.newline.join(lines))
 
 

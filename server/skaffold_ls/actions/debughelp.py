@@ -34,6 +34,7 @@ from skaffold_ls.core.textedit import (
     render_item_lines,
     render_scalar,
     sequence_of,
+    value_end,
 )
 from skaffold_ls.core.yamldoc import Mapping, Sequence
 from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
@@ -368,7 +369,7 @@ def check_fixes(ctx: ActionContext) -> list[Offer]:
             local = mapping_of(get_path(root, ["build", "local"]))
             push = local.pair("push") if local else None
             if push is not None:
-                edit = TextEdit(Range(push.value.start, content_end(push.value)), "true")
+                edit = TextEdit(Range(push.key.end, value_end(t.lines, push)), ": true")
             else:
                 edit = ensure_path_edit(t.lines, t.style, root, ["build", "local", "push"], True)
             out.append(Offer(CodeAction(title="Set `build.local.push: true`", kind=QUICKFIX, name="set-local-push",

@@ -442,7 +442,7 @@ def insert_pair(lines: list[str], style: Style, mapping: Mapping | None, parent_
     new_lines = existing + render_value_lines(key, value, indent, style)
     value_node = parent_key.value
     start = parent_key.key.end
-    end = content_end(value_node) if not _is_empty_scalar(value_node) else parent_key.key.end
+    end = content_end(value_node) if not _is_empty_scalar(value_node) else after_colon(lines, parent_key)
     # keep a comment after the colon (`docker: # build with docker`)
     line_rest = lines[end.line][end.col:].rstrip("\r")
     comment = ""
@@ -450,6 +450,21 @@ def insert_pair(lines: list[str], style: Style, mapping: Mapping | None, parent_
         comment = " " + line_rest.strip()
         end = Pos(end.line, len(lines[end.line].rstrip("\r")))
     return TextEdit(Range(start, end), ":" + comment + nl + nl.join(new_lines))
+
+
+def after_colon(lines: list[str], pair: Pair) -> Pos:
+    """Just after the `:` that follows the key (the end of `key:` when the value is empty)."""
+    end = pair.key.end
+    line = lines[end.line] if end.line < len(lines) else ""
+    i = line.find(":", end.col)
+    return Pos(end.line, i + 1) if i >= 0 and line[end.col:i].strip() == "" else end
+
+
+def value_end(lines: list[str], pair: Pair) -> Pos:
+    """Where the pair's text ends: its value's last character, or the colon of `key:`."""
+    if _is_empty_scalar(pair.value):
+        return after_colon(lines, pair)
+    return content_end(pair.value)
 
 
 def _block_context(lines: list[str], parent_key: Pair | None) -> bool:
