@@ -25,8 +25,10 @@ class Published:
 
 
 class LspClient:
-    def __init__(self, argv: list[str], settings: dict[str, Any] | None = None, cwd: str | None = None):
+    def __init__(self, argv: list[str], settings: dict[str, Any] | None = None, cwd: str | None = None,
+                 nice: int = 0):
         self.argv = argv
+        self.nice = nice
         self.settings = settings or {}
         self.cwd = cwd
         self.proc: asyncio.subprocess.Process | None = None
@@ -47,7 +49,8 @@ class LspClient:
         self.spawned_at = time.perf_counter()
         self.proc = await asyncio.create_subprocess_exec(
             *self.argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, cwd=self.cwd, limit=64 * 1024 * 1024)
+            stderr=asyncio.subprocess.DEVNULL, cwd=self.cwd, limit=64 * 1024 * 1024,
+            preexec_fn=(lambda: os.nice(self.nice)) if self.nice else None)
         self._reader = asyncio.create_task(self._read_loop())
 
     # -- wire ------------------------------------------------------------
