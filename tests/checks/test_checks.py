@@ -153,3 +153,23 @@ def test_fix_removes_finding(tmp_path: Path, project: str, code: str, action: st
     for target, body in apply_offer(o, path).items():
         Path(target).write_text(body, encoding="utf-8")
     assert code not in [c[1] for c in codes(path)]
+
+
+def test_probes_in_kustomize_folders(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n"
+        "manifests:\n  kustomize:\n    paths: [base]\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text('FROM alpine\nCMD ["/app"]\n', encoding="utf-8")
+    (tmp_path / "base" / "kustomization.yaml").write_text("resources: [d.yaml]\n", encoding="utf-8")
+    probe = "grpc: {port: 9000}"
+    body = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n"
+            "      containers:\n      - name: app\n        image: app:v1\n        livenessProbe:\n          PROBE\n")
+    (tmp_path / "base" / "d.yaml").write_text(body.replace("PROBE", probe), encoding="utf-8")
+    assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "liveness-probe-debug"] == [
+        (8, "liveness-probe-debug", "warning")]
+    (tmp_path / "base" / "d.yaml").write_text(body.replace("PROBE", "tcpSocket: {port: 80}"), encoding="utf-8")
+    assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "liveness-probe-debug"] == []
+    (tmp_path / "base" / "d.yaml").write_text(body.replace("PROBE", "httpGet: {port: 80}"), encoding="utf-8")
+    assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "liveness-probe-debug"] == [
+        (8, "liveness-probe-debug", "info")]

@@ -18,6 +18,7 @@ Codes:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from skaffold_ls.actions.base import config_sections, scalar
@@ -161,12 +162,23 @@ def check_probes(ctx: CheckContext) -> list[Finding]:
         if root is None:
             continue
         for _section, cfg in config_sections(root):
-            raw = sequence_of(get_path(cfg, ["manifests", "rawYaml"]))
-            for item in raw.items if raw else []:
-                s = deref(item)
-                if not isinstance(s, Scalar) or s.is_null:
-                    continue
-                for f in glob_files(folder, s.value)[:50]:
+            sources: list[tuple[Scalar, list[Path]]] = []
+            for key_path in (["manifests", "rawYaml"], ["deploy", "kubectl", "manifests"]):
+                raw = sequence_of(get_path(cfg, key_path))
+                for item in raw.items if raw else []:
+                    s = deref(item)
+                    if isinstance(s, Scalar) and not s.is_null:
+                        sources.append((s, glob_files(folder, s.value)[:50]))
+            for key_path in (["manifests", "kustomize", "paths"], ["deploy", "kustomize", "paths"]):
+                kp = sequence_of(get_path(cfg, key_path))
+                for item in kp.items if kp else []:
+                    s = deref(item)
+                    if isinstance(s, Scalar) and not s.is_null and not is_templated(s.value) \
+                            and (folder / s.value).is_dir():
+                        files = sorted(p for p in (folder / s.value).rglob("*.y*ml") if p.is_file())
+                        sources.append((s, files[:50]))
+            for s, found in sources:
+                for f in found:
                     text = read_small(f)
                     if text is None or "livenessProbe" not in text:
                         continue
