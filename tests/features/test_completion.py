@@ -402,3 +402,14 @@ def test_right_after_a_colon_or_a_dash() -> None:
     assert got["skaffold/v4beta14"].insert_text == " skaffold/v4beta14"
     assert labels(HEAD + "build:\n  artifacts:\n  -§\n") == []  # wait for the space
     assert labels(HEAD + "build:\n  artifacts:\n  - image: a\nportForward:\n- resourceName: x-§\n") == ["a"]
+
+
+def test_profile_patch_paths_see_the_profiles_own_sections() -> None:
+    text = HEAD + ("build:\n  artifacts:\n  - image: a\n  - image: b\ndeploy:\n  helm: {releases: []}\n"
+                   "profiles:\n- name: p\n  build:\n    artifacts:\n    - image: only\n  deploy:\n    kubectl: {}\n"
+                   "  patches:\n  - op: add\n    path: POINTER\n")
+    got = items(text.replace("POINTER", "/build/artifacts/§"))
+    assert list(got) == ["/build/artifacts/0", "/build/artifacts/-"]  # the profile's list replaces
+    assert got["/build/artifacts/0"].detail == "image only"
+    got = labels(text.replace("POINTER", "/deploy/§"))
+    assert got[:2] == ["/deploy/kubectl", "/deploy/helm"]  # mappings merge

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import (
@@ -404,68 +404,98 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
 
 def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
     """`profiles[].patches[].path`: JSON pointers into the config as the profile sees it
-    (its own sections applied), plus the schema's keys not set yet (for `op: add`)."""
-    from skaffold_ls.checks.profiles import overlay
-    from skaffold_ls.core.yamldoc import AliasBombError, to_python
+    (its own sections over the base), plus the schema's keys not set yet (for `op: add`).
 
+    Walks the model along the pointer only (no conversion of the whole document), so it
+    stays fast on big files. Lists in a profile replace the base's; mappings merge."""
     root = doc.root
     if root is None or len(path) < 2 or path[0] != "profiles" or not isinstance(path[1], int):
         return []
-    try:
-        base = to_python(root)
-        profile = to_python(node_at_path(root, ["profiles", path[1]]))
-    except AliasBombError:
-        return []
-    if not isinstance(base, dict):
-        return []
-    for k in ("profiles", "apiVersion", "kind"):
-        base.pop(k, None)
-    data = overlay(base, profile if isinstance(profile, dict) else {})
+    profile = deref(node_at_path(root, ["profiles", path[1]]))
     typed = cursor.prefix if cursor.prefix.startswith("/") else "/"
     head = typed[: typed.rfind("/")]
     steps = [s.replace("~1", "/").replace("~0", "~") for s in head.split("/")[1:]] if head else []
-    node: object = data
+    # the candidate nodes at the current pointer: the profile's first (it wins), then the base's
+    layers: list[Node] = [n for n in (profile, root) if isinstance(n, Mapping)]
+    top = True
     schema_path: list[str | int] = []
     for s in steps:
-        step: str | int
-        if isinstance(node, dict) and s in node:
-            node, step = node[s], s
-        elif isinstance(node, list) and s.isdigit() and int(s) < len(node):
-            node, step = node[int(s)], int(s)
-        else:
+        nxt: list[Node] = []
+        step: str | int = s
+        for layer in layers:
+            if isinstance(layer, Mapping):
+                if top and layer is profile and s not in _PROFILE_SECTIONS:
+                    continue
+                child = deref(_merged_get(layer, s))
+                if child is not None and not (isinstance(child, Scalar) and child.is_null):
+                    nxt.append(child)
+            elif isinstance(layer, Sequence) and s.isdigit() and int(s) < len(layer.items):
+                child = deref(layer.items[int(s)])
+                if child is not None:
+                    nxt.append(child)
+                step = int(s)
+            if nxt and isinstance(nxt[0], Sequence):
+                break  # a list replaces the lists under it
+        if not nxt:
             return []
+        layers = [n for n in nxt if type(n) is type(nxt[0])]
         schema_path.append(step)
+        top = False
     out: list[CompletionItem] = []
 
     def add(key: str, detail: str, sort: int) -> None:
         text = head + "/" + key.replace("~", "~0").replace("/", "~1")
         out.append(_value(cursor, text, CompletionKind.PROPERTY, sort=sort, detail=detail))
 
-    if isinstance(node, dict):
-        for i, (k, v) in enumerate(node.items()):
-            add(str(k), _summary(v), i)
+    first = layers[0] if layers else None
+    if isinstance(first, Mapping):
+        seen: set[str] = set()
+        for layer in layers:
+            if not isinstance(layer, Mapping):
+                continue
+            for pair in merged_pairs(layer):
+                k = pair.key.value if isinstance(pair.key, Scalar) else None
+                if k is None or k in seen or (top and (k in ("apiVersion", "kind", "profiles")
+                                                       or (layer is profile and k not in _PROFILE_SECTIONS))):
+                    continue
+                seen.add(k)
+                add(k, _summary(deref(pair.value)), len(out))
         d = kn.object_of(doc.schema, kn.resolve_path(doc.schema, schema_path).target)
         if d is not None:
             for j, (k, spec) in enumerate(d.properties.items()):
-                if k not in node and not (not steps and k in ("apiVersion", "kind", "profiles")):
+                if k not in seen and not (top and k in ("apiVersion", "kind", "profiles")):
                     add(k, f"not set: {spec.describe()} (op: add)", 500 + j)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            add(str(i), _summary(v), i)
-        add("-", "the end of the list (op: add)", len(node))
+    elif isinstance(first, Sequence):
+        for i, v in enumerate(first.items):
+            add(str(i), _summary(deref(v)), i)
+        add("-", "the end of the list (op: add)", len(first.items))
     return out
 
 
-def _summary(value: object) -> str:
-    if isinstance(value, dict):
-        if "image" in value:
-            return f"image {value['image']}"
-        if "name" in value:
-            return f"name {value['name']}"
-        return "{" + ", ".join(list(map(str, value))[:4]) + ("…}" if len(value) > 4 else "}")
-    if isinstance(value, list):
-        return f"list of {len(value)}"
-    return repr(value) if not isinstance(value, str) else value
+_PROFILE_SECTIONS = ("build", "test", "manifests", "deploy", "portForward", "resourceSelector", "verify",
+                     "customActions")
+
+
+def _merged_get(m: Mapping, key: str) -> Node | None:
+    for pair in merged_pairs(m):
+        if isinstance(pair.key, Scalar) and pair.key.value == key:
+            return pair.value
+    return None
+
+
+def _summary(value: Node | None) -> str:
+    if isinstance(value, Mapping):
+        keys = value.keys()
+        for k in ("image", "name"):
+            v = value.get(k)
+            if isinstance(v, Scalar):
+                return f"{k} {v.value}"
+        return "{" + ", ".join(keys[:4]) + ("…}" if len(keys) > 4 else "}")
+    if isinstance(value, Sequence):
+        return f"list of {len(value.items)}"
+    if isinstance(value, Scalar):
+        return value.value
+    return ""
 
 
 # Values skaffold accepts that the schemas do not list as an enum.
