@@ -83,3 +83,24 @@ def test_builder_actions_only_where_the_cursor_is() -> None:
     path = PROJECTS / "go-guide" / "skaffold.yaml"
     assert [o.action.name for o in all_offers(path, rng=Range(Pos(1, 0), Pos(1, 0)))] == []
     assert "docker-to-ko" in [o.action.name for o in all_offers(path, rng=Range(Pos(6, 4), Pos(6, 4)))]
+
+
+def test_docker_to_ko_notes_what_it_cannot_carry(tmp_path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/v\n\ngo 1.22\n", encoding="utf-8")
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nARG VERSION\n"
+        'RUN go build -ldflags "-X main.version=${VERSION}" -o /app .\n'
+        "FROM gcr.io/distroless/static\nCOPY --from=build /app /app\nENV LOG_LEVEL=debug\n"
+        'ENTRYPOINT ["/app", "--serve"]\n', encoding="utf-8")
+    path = tmp_path / "skaffold.yaml"
+    path.write_text("apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: v\n"
+                    "    sync:\n      infer: ['**/*.go']\n", encoding="utf-8")
+    o = offer(path, "docker-to-ko")
+    notes = " ".join(o.notes)
+    assert "`$VERSION` has no value" in notes
+    assert "`ENV LOG_LEVEL=debug` is not carried over" in notes
+    assert "`--serve` are not carried over" in notes
+    assert "kodata" in notes
+    out = apply_offer(o, path)[path]
+    assert "    ko:\n      fromImage: gcr.io/distroless/static\n" in out

@@ -75,6 +75,10 @@ def _docker_to_ko(ctx: ActionContext, art: ArtifactNode) -> Offer:
     notes = list(plan.notes)
     if art.build_args:
         notes.append("docker buildArgs are dropped (they were used to read the Dockerfile)")
+    sync = mapping_of(art.node.get("sync"))
+    if sync is not None and sync.pair("infer") is not None:
+        notes.append("`sync.infer` under ko only copies files below the package's `kodata` folder; Go source "
+                     "changes rebuild the image")
     action = CodeAction(title=title, kind=KIND, name="docker-to-ko", edit=file_edit(ctx.path, t.text, new))
     return Offer(action, notes, art.node.range)
 

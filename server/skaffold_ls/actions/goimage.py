@@ -267,11 +267,43 @@ def plan_ko(dockerfile: Path, context: Path, target: str | None = None,
     ldflags = _split_flags(build.ldflags)
     if ldflags:
         ko["ldflags"] = ldflags
+    plan.notes.extend(_unset_variables(dockerfile, build, stage, df, build_args or {}))
     deps = _dependencies(stage, df)
     if deps:
         ko["dependencies"] = {"paths": deps}
     plan.ko = ko
     return plan
+
+
+_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_KNOWN_VARS = {"SKAFFOLD_GO_GCFLAGS", "SKAFFOLD_RUN_MODE", "TARGETOS", "TARGETARCH", "TARGETVARIANT",
+               "TARGETPLATFORM", "BUILDPLATFORM", "BUILDOS", "BUILDARCH", "PATH", "HOME"}
+
+
+def _unset_variables(dockerfile: Path, build: GoBuild, stage: Stage, df: Dockerfile,
+                     build_args: dict[str, str]) -> list[str]:
+    """Variables the go build line uses that have no value here (so their part is lost)."""
+    try:
+        lines = dockerfile.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return []
+    text = []
+    i = build.line - 1
+    while 0 <= i < len(lines):
+        text.append(lines[i])
+        if not lines[i].rstrip().endswith("\\"):
+            break
+        i += 1
+    out = []
+    for name in dict.fromkeys(_VAR.findall("\n".join(text))):
+        if name in _KNOWN_VARS:
+            continue
+        value = build_args.get(name) or stage.env.get(name) or stage.args.get(name) or df.global_args.get(name)
+        if not value:
+            out.append(f"`${name}` has no value here (no default, no buildArgs), so what used it on the go build "
+                       f"line (line {build.line}) is left out; ko's flags and ldflags take Go templates such as "
+                       f"`{{{{.Env.{name}}}}}`")
+    return out
 
 
 def _dependencies(stage: Stage, df: Dockerfile) -> list[str]:
