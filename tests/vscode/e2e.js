@@ -155,11 +155,22 @@ async function debug(page) {
   await page.mouse.move(900, 450); // no hover tooltips in the screenshot
   await page.waitForTimeout(300);
   await page.screenshot({ path: spec.out });
-  // "Skaffold: Stop" ends the sessions and the bridge (which stops skaffold and its containers)
-  await palette(page, 'Skaffold: Stop');
+  if (spec.stopWith === 'toolbar') {
+    // the user ends the debug session: the extension stops the bridge, which stops skaffold
+    at('click Disconnect on the debug toolbar');
+    await page.locator('.debug-toolbar .codicon-debug-disconnect, .debug-toolbar .codicon-debug-stop').first().click();
+  } else {
+    // "Skaffold: Stop" ends the sessions and the bridge (which stops skaffold and its containers)
+    await palette(page, 'Skaffold: Stop');
+  }
   at('wait for the debug toolbar to go away');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: T(30000) });
-  const status = await page.locator('.statusbar-item', { hasText: 'Skaffold' }).first().innerText().catch(() => '');
+  at('wait for the status bar to show Skaffold idle');
+  const idle = page.locator('.statusbar-item', { hasText: /^\s*Skaffold\s*$/ }).first();
+  await idle.waitFor({ timeout: T(30000) }).catch(() => {});
+  // our item: "$(debug-alt) Skaffold" when idle, "$(sync~spin) Skaffold: …" / "$(debug) Skaffold: n debuggable" when running
+  const items = (await page.locator('.statusbar-item').allInnerTexts()).map((t) => t.trim()).filter((t) => /^Skaffold\b/.test(t));
+  const status = items.join(' | ');
   log('after stop, status bar:', status);
   spec.out = spec.outStopped || spec.out;
   return { frames: frames.slice(0, 10), top, activeTab: tab.trim(), statusAfterStop: status.trim() };

@@ -322,7 +322,10 @@ def _pids_with(needle: str) -> list[int]:
     return pids
 
 
-def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_with", ["command", "toolbar"])
+def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_path: Path, stop_with: str) -> None:
+    """Ends paused in main.handler; then "Skaffold: Stop" (command) or the debug toolbar's
+    Disconnect (toolbar) stops the bridge, skaffold and the container (Delve)."""
     if not STANDIN.is_file():
         pytest.fail(f"the stand-in skaffold {STANDIN} is missing (from the debug-bridge work)")
     if not shutil.which("go") or not shutil.which("dlv"):
@@ -365,8 +368,10 @@ def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_
     cs.install()
     try:
         url = cs.start(ws)
-        res = drive(tools, {"mode": "debug", "url": url, "out": str(ARTIFACTS / "c-debug-paused.png"),
-                            "outStopped": str(ARTIFACTS / "c-debug-stopped.png"), "file": "main.go", "line": line,
+        suffix = "" if stop_with == "command" else "-toolbar"
+        res = drive(tools, {"mode": "debug", "url": url, "out": str(ARTIFACTS / f"c-debug-paused{suffix}.png"),
+                            "outStopped": str(ARTIFACTS / f"c-debug-stopped{suffix}.png"), "stopWith": stop_with,
+                            "file": "main.go", "line": line,
                             "trigger": f"http://127.0.0.1:{app_port}/", "expectFunction": "handler"}, timeout=400)
         assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
         top = str(res["top"])
@@ -378,7 +383,8 @@ def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_
         deadline = time.monotonic() + 15
         while _pids_with(str(bindir / "app")) and time.monotonic() < deadline:
             time.sleep(0.3)
-        assert not _pids_with(str(bindir / "app")), "Delve still running after Skaffold: Stop"
+        assert not _pids_with(str(bindir / "app")), f"Delve still running after the stop ({stop_with})"
+        assert str(res["statusAfterStop"]).strip() == "Skaffold", res["statusAfterStop"]  # idle again
     finally:
         cs.stop()
         for pid in _pids_with(str(bindir / "app")):  # only the debuggee this test started
