@@ -53,6 +53,15 @@ def track(client: LanguageClient) -> list[types.PublishDiagnosticsParams]:
 async def start(client: LanguageClient, capabilities: types.ClientCapabilities | None = None,
                 init_options: Any = None) -> types.InitializeResult:
     track(client)
+    if types.CLIENT_REGISTER_CAPABILITY not in client.protocol.fm.features:
+        # Real editors accept registrations (the server asks to watch Dockerfiles, manifests...).
+        registered = []
+
+        def register_capability(params: types.RegistrationParams) -> None:
+            registered.extend(params.registrations)
+
+        client.feature(types.CLIENT_REGISTER_CAPABILITY)(register_capability)
+        client.registrations = registered  # type: ignore[attr-defined]
     result = await client.initialize_session(types.InitializeParams(
         capabilities=capabilities or client_capabilities("visual-studio-code"),
         initialization_options=init_options,

@@ -120,3 +120,18 @@ async def test_check_warnings_survive_typing_elsewhere(client: LanguageClient, t
     p = await wait_diagnostics(client, uri, version=2, after=mark)
     assert codes(p.diagnostics) == ["patch-path-unresolved"]  # carried over, shifted
     assert p.diagnostics[0].range.start.line == 10
+
+
+async def test_files_changing_on_disk_rerun_the_checks(client: LanguageClient, tmp_path):
+    from tests.lsp.test_settings import wait_until
+
+    text = "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n    context: web\n"
+    (tmp_path / "skaffold.yaml").write_text(text)
+    uri = uri_for(tmp_path)
+    open_doc(client, uri, text)
+    await wait_until(client, uri, lambda c: "missing-context" in c)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "Dockerfile").write_text("FROM scratch\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[types.FileEvent(
+        uri=(tmp_path / "web" / "Dockerfile").as_uri(), type=types.FileChangeType.Created)]))
+    await wait_until(client, uri, lambda c: "missing-context" not in c and "missing-dockerfile" not in c)

@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 SECTION = "skaffold"
 # Checks beyond the schema wait until the document has been quiet this long (seconds).
 CHECKS_DELAY = 0.3
+# Files whose changes on disk can change what the checks say.
+WATCHED = ["**/Dockerfile*", "**/*.Dockerfile", "**/*.{yaml,yml,json}", "**/go.mod", "**/kustomization*",
+           "**/Chart.yaml"]
 NAME_RE = re.compile(r"^(skaffold[^/\\]*|[^/\\]+\.skaffold)\.ya?ml$", re.IGNORECASE)
 CONTENT_RE = re.compile(r"^apiVersion:[ \t]*[\"']?skaffold/", re.MULTILINE)
 
@@ -357,6 +360,7 @@ class SkaffoldLanguageServer(LanguageServer):
         self.feature(types.TEXT_DOCUMENT_DID_CLOSE)(plain(self._on_close))
         self.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(plain(self._on_config_change))
         self.feature(types.SHUTDOWN)(plain(self._on_shutdown))
+        self.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(plain(self._on_watched_files))
         from skaffold_ls.lsp import features
 
         features.register(self)
@@ -372,8 +376,35 @@ class SkaffoldLanguageServer(LanguageServer):
         self.spawn(self._initial_configuration())
 
     async def _initial_configuration(self) -> None:
+        await self._watch_files()
         if await self.pull_configuration():
             self.reanalyse_all()
+
+    async def _watch_files(self) -> None:
+        """Ask the client to tell us when files the checks read change (Dockerfiles, manifests...)."""
+        if not get_capability(self.client_capabilities,
+                              "workspace.did_change_watched_files.dynamic_registration", False):
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+            types.FileSystemWatcher(glob_pattern=g) for g in WATCHED])
+        try:
+            await asyncio.wait_for(self.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(id="skaffold-ls-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                   register_options=options)])), timeout=5)
+        except Exception as e:
+            self.log(f"skaffold-ls: could not register file watchers: {e!r}", types.MessageType.Warning)
+
+    def _on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
+        """Files on disk changed: the checks of every open skaffold document may say something else now."""
+        open_uris = set(self.workspace.text_documents)
+        for state in list(self.docs.values()):
+            if state.analysis is None or state.version is None:
+                continue
+            if any(c.uri == state.uri and c.uri in open_uris for c in params.changes) and len(params.changes) == 1:
+                continue  # the editor saved the document itself: didChange/didSave cover it
+            if self.analysis_options().schema_only:
+                continue
+            self._schedule_checks(state, state.analysis, state.version, CHECKS_DELAY)
 
     def _on_shutdown(self, params: Any) -> None:
         self.stopping = True  # running checks give up at the next check
