@@ -52,3 +52,43 @@ def test_cycle_inside_one_file_and_same_file_requires(tmp_path: Path) -> None:
 def test_remote_and_unsaved_requires_are_left_alone() -> None:
     text = HEAD + "requires:\n- git:\n    repo: https://example.com/x.git\n- path: ./somewhere\n"
     assert findings(text, None) == []
+
+
+def test_active_profiles_and_activated_by() -> None:
+    plat = ws("platform", "skaffold.yaml")
+    text = plat.read_text().replace("- name: local", "- name: locale").replace("activatedBy: [dev]",
+                                                                               "activatedBy: [dev, prod]")
+    a = ctx_for(text, plat).analysis
+    codes = [(f.code, f.range.start.line, f.message) for f in a.findings
+             if f.code in ("requires-unknown-profile", "activated-by-unknown-profile")]
+    assert codes == [
+        ("requires-unknown-profile", 9, "the required config has no profile `locale` (its profiles: `cloud`, `local`)"),
+        ("activated-by-unknown-profile", 10, "`activatedBy` names `prod`, which is not a profile of this config "
+         "(its profiles: `dev`), so it never activates"),
+    ]
+
+
+def _codes(text: str, path: Path | None, *wanted: str) -> list[tuple[str, int]]:
+    a = ctx_for(text, path).analysis
+    return [(f.code, f.range.start.line) for f in a.findings if f.code in wanted]
+
+
+def test_artifact_requires_image_must_be_built(tmp_path: Path) -> None:
+    text = HEAD + ("build:\n  artifacts:\n  - image: base\n  - image: app\n    requires:\n    - image: base\n"
+                   "      alias: BASE\n    - image: missing\n      alias: M\n")
+    assert _codes(text, tmp_path / "skaffold.yaml", "unknown-required-image") == [("unknown-required-image", 9)]
+    # an image built by a required config is fine
+    web = ws("platform", "services", "web", "skaffold.yaml")
+    assert _codes(web.read_text(), web, "unknown-required-image") == []
+    # with a remote dependency we cannot know: no finding
+    remote = text.replace("build:", "requires:\n- git:\n    repo: https://example.com/r.git\nbuild:")
+    assert _codes(remote, tmp_path / "skaffold.yaml", "unknown-required-image") == []
+
+
+def test_artifact_requires_cycle(tmp_path: Path) -> None:
+    text = HEAD + ("build:\n  artifacts:\n  - image: a\n    requires:\n    - image: b\n  - image: b\n"
+                   "    requires:\n    - image: a\n  - image: c\n    requires:\n    - image: a\n")
+    got = ctx_for(text, tmp_path / "skaffold.yaml").analysis.findings
+    cycles = [(f.range.start.line, f.message) for f in got if f.code == "artifact-requires-cycle"]
+    assert cycles == [(6, "artifact dependency cycle: `a` → `b` → `a`; skaffold cannot order these builds"),
+                      (9, "artifact dependency cycle: `b` → `a` → `b`; skaffold cannot order these builds")]

@@ -107,20 +107,29 @@ def required_docs(ctx: FeatureContext, doc: object, depth: int = 8) -> list[tupl
     info = getattr(doc, "info", None)
     if info is None:
         return []
-    cf = current_file(ctx.analysis)
-    start = next((d for d in cf.docs if d.index == info.document.index), None)
+    return transitive_requires(ctx.analysis, info.document.index, depth)[0]
+
+
+def transitive_requires(analysis: Analysis, doc_index: int, depth: int = 8
+                        ) -> tuple[list[tuple[ws.ConfigFile, ws.ConfigDoc]], bool]:
+    """The configs document `doc_index` requires, transitively, and whether the set is
+    complete (False when a remote or unreadable dependency hides some)."""
+    cf = current_file(analysis)
+    start = next((d for d in cf.docs if d.index == doc_index), None)
     if start is None:
-        return []
+        return [], False
+    complete = True
     out: list[tuple[ws.ConfigFile, ws.ConfigDoc]] = []
-    seen = {(str(ctx.path), start.index)}
+    seen = {(str(analysis.path), start.index)}
     frontier: list[tuple[ws.ConfigFile, ws.ConfigDoc]] = [(cf, start)]
     while frontier and depth > 0:
         depth -= 1
         nxt = []
         for fcf, fdoc in frontier:
             for req in fdoc.requires:
-                t = _follow_from(ctx.analysis, fcf, req)
+                t = _follow_from(analysis, fcf, req)
                 if t is None or t.config is None:
+                    complete = False
                     continue
                 for d in t.docs:
                     key = (str(t.config.path), d.index)
@@ -129,7 +138,9 @@ def required_docs(ctx: FeatureContext, doc: object, depth: int = 8) -> list[tupl
                         out.append((t.config, d))
                         nxt.append((t.config, d))
         frontier = nxt
-    return out
+    if frontier:
+        complete = False  # deeper than we follow
+    return out, complete
 
 
 def _follow_from(analysis: Analysis, cf: ws.ConfigFile, req: ws.Requirement) -> Target | None:
