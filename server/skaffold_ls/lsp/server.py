@@ -130,6 +130,8 @@ class SkaffoldLanguageServer(LanguageServer):
         self._store_dir: str | None = None
         self.docs: dict[str, _DocState] = {}
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skaffold-analysis")
+        # Checks get their own threads: slow file-system checks never hold up an analysis.
+        self.checks_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="skaffold-checks")
         self._background: set[asyncio.Task[Any]] = set()
         self.stopping = False
         self._register()
@@ -173,9 +175,9 @@ class SkaffoldLanguageServer(LanguageServer):
             exc = task.exception()
             self.log(f"skaffold-ls: background task failed: {exc!r}", types.MessageType.Error)
 
-    async def run_in_pool(self, fn: Callable[..., T], *args: Any) -> T:
+    async def run_in_pool(self, fn: Callable[..., T], *args: Any, pool: ThreadPoolExecutor | None = None) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, functools.partial(fn, *args))
+        return await loop.run_in_executor(pool or self.pool, functools.partial(fn, *args))
 
     def analysis_options(self) -> AnalysisOptions:
         s = self.settings
@@ -265,7 +267,7 @@ class SkaffoldLanguageServer(LanguageServer):
             return
         try:
             findings = await self.run_in_pool(run_checks, analysis, self.store, self.analysis_options(),
-                                              lambda: self._stale(state, version))
+                                              lambda: self._stale(state, version), pool=self.checks_pool)
         except Exception:
             self.log(f"skaffold-ls: checks failed on {state.uri}:\n{traceback.format_exc()}",
                      types.MessageType.Error)
@@ -409,6 +411,7 @@ class SkaffoldLanguageServer(LanguageServer):
     def _on_shutdown(self, params: Any) -> None:
         self.stopping = True  # running checks give up at the next check
         self.pool.shutdown(wait=False, cancel_futures=True)
+        self.checks_pool.shutdown(wait=False, cancel_futures=True)
 
     def _on_open(self, params: types.DidOpenTextDocumentParams) -> None:
         self.docs.pop(params.text_document.uri, None)
