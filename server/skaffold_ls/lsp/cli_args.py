@@ -25,4 +25,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on with --tcp (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=2087, help="port to listen on with --tcp (default: 2087)")
     p.add_argument("--log-file", metavar="FILE", help="write the server log to FILE instead of stderr")
+    # vscode-languageclient may pass this; the server watches the client through LSP's processId anyway.
+    p.add_argument("--clientProcessId", help=argparse.SUPPRESS)
     p.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
