@@ -34,10 +34,15 @@ def check_requires(ctx: CheckContext) -> list[Finding]:
             where = req.path_range or req.entry_range
             if target.config is None:
                 shown = req.path or "."
+                detail = ""
+                if target.file is not None:
+                    folder = target.file.parent
+                    detail = (f": `{folder}` has no skaffold.yaml" if folder.is_dir() and target.file.name in
+                              ("skaffold.yaml", "skaffold.yml") and shown.rstrip("/").endswith(folder.name)
+                              else f": no such file or folder (from `{analysis.path.parent if analysis.path else '.'}`)")
                 out.append(Finding(
                     "requires-missing", Severity.ERROR,
-                    f"required config `{shown}` not found"
-                    + (f" (looked for `{target.file.name}` in `{target.file.parent}`)" if target.file else ""),
+                    f"required config `{shown}` not found{detail}",
                     where, {"path": req.path, "file": str(target.file) if target.file else None}))
                 continue
             for name, rng in target.missing_names:
