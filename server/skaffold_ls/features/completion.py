@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
@@ -221,14 +221,12 @@ def _flatten(values: object, prefix: str = "", depth: int = 0) -> list[tuple[str
 
 def _excluded(d: Definition, present: set[str]) -> set[str]:
     out: set[str] = set()
-    groups = [g for g in d.alternatives if g] + list(EXCLUSIVE.get(d.name, ()))
     alt_keys = {k for g in d.alternatives for k in g}
     if alt_keys & present:
         out |= alt_keys  # a builder (or build environment, tagger) is set: offer no other
     for g in EXCLUSIVE.get(d.name, ()):
         if set(g) & present:
             out |= set(g)
-    del groups
     return out - present
 
 
@@ -839,8 +837,3 @@ def _path_items(cursor: Cursor, base: Path, kind: str, owner: str | None, prop: 
 def _has_yaml(folder: Path) -> bool:
     return any(not d and n.endswith((".yaml", ".yml")) for n, d in ws.list_dir(folder, limit=200))
 
-
-__all__ = ["artifact_context", "artifact_images", "complete", "complete_strict", "config_dir",
-           "document_bounds", "sanitize_image"]
-
-_ = Range  # re-exported type used by callers' annotations
