@@ -171,3 +171,21 @@ async def test_requires_diagnostics(client: LanguageClient) -> None:
     diags = await with_code(client, plat, plat.read_text().replace("./base", "./nowhere"), "requires-missing")
     missing = [d for d in diags if d.code == "requires-missing"]
     assert len(missing) == 1 and missing[0].range.start == pos(5, 10)
+
+
+async def test_completion_of_references_across_configs(client: LanguageClient) -> None:
+    plat = ws("platform", "skaffold.yaml")
+    text = plat.read_text().replace("- name: local", "- name: ").replace("configs: [web]", "configs:\n      - ")
+    uri, _ = await opened(client, plat, text)
+    lines = text.split("\n")
+    name_line = next(i for i, line in enumerate(lines) if line.strip() == "- name:")
+    cfg_line = next(i for i, line in enumerate(lines) if line.strip() == "-")
+    assert [i.label for i in await complete(client, uri, name_line, len(lines[name_line]))] == ["local", "cloud"]
+    assert [i.label for i in await complete(client, uri, cfg_line, len(lines[cfg_line]))] == ["web", "web-assets"]
+    led = ws("ledger", "skaffold.yaml")
+    text = led.read_text().replace('image.repository: "{{.IMAGE_REPO_ledger}}"', "image.repository: ")
+    uri, _ = await opened(client, led, text)
+    items = await complete(client, uri, 17, 28)
+    assert items[0].label == "{{.IMAGE_REPO_ledger}}"
+    assert isinstance(items[0].text_edit, types.TextEdit)
+    assert items[0].text_edit.new_text == '"{{.IMAGE_REPO_ledger}}"'
