@@ -21,8 +21,11 @@ async function palette(page, text, rowText) {
     at(`palette: ${text}`);
     try {
       await page.keyboard.press('F1');
-      await page.waitForSelector('.quick-input-widget input', { timeout: T(10000) });
-      await page.keyboard.type(text);
+      const input = page.locator('.quick-input-widget input').first();
+      await input.waitFor({ timeout: T(10000) });
+      // type into the palette itself (never into the editor if focus is late); '>' = commands
+      await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'), null, { timeout: T(10000) });
+      await input.fill(`>${text}`);
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: rowText || text.replace(/^>/, '') }).first();
       await row.waitFor({ timeout: T(10000) });
       await page.keyboard.press('Enter');
@@ -228,6 +231,43 @@ async function debugError(page) {
   return { error: errText, buttons, output: outText.split('\n').slice(-12) };
 }
 
+async function pickRows(page, mustContain, shot) {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: mustContain }).first();
+  await row.waitFor({ timeout: T(15000) });
+  if (shot) {
+    await page.screenshot({ path: shot });
+  }
+  return (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+}
+
+async function pick(page, text) {
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().click();
+}
+
+// Two skaffold files and profiles: the pickers, then the same choices offered first next time.
+async function pickers(page) {
+  await openFile(page, spec.file);
+  await palette(page, 'Skaffold: Debug on Kubernetes');
+  at('file picker (first run)');
+  const files1 = await pickRows(page, spec.otherFile);
+  await pick(page, spec.file);
+  at('profile picker (first run)');
+  const profiles1 = await pickRows(page, spec.profile);
+  await pick(page, spec.profile); // the only row containing it: (no profile) / dev / ci
+  at('wait for the run to end');
+  await toast(page, 'exited with status').waitFor({ timeout: T(60000) });
+  await page.screenshot({ path: spec.out.replace(/\.png$/, '-first.png') });
+  await palette(page, 'Skaffold: Debug on Kubernetes');
+  at('file picker (second run)');
+  const files2 = await pickRows(page, spec.otherFile);
+  await pick(page, spec.file);
+  at('profile picker (second run)');
+  const profiles2 = await pickRows(page, spec.profile, spec.out);
+  await page.keyboard.press('Escape');
+  spec.out = spec.out.replace(/\.png$/, '-end.png');
+  return { files1, profiles1, files2, profiles2 };
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -242,7 +282,7 @@ async function debugError(page) {
     await page.goto(spec.url, { waitUntil: 'domcontentloaded', timeout: T(60000) });
     await page.waitForSelector('.monaco-workbench', { timeout: T(60000) });
     log('workbench ready');
-    const fn = { problems, completion, debug, consent, debugError }[spec.mode];
+    const fn = { problems, completion, debug, consent, debugError, pickers }[spec.mode];
     const detail = await fn(page);
     result = { ok: true, mode: spec.mode, ms: Date.now() - t0, ...detail };
   } catch (e) {

@@ -431,3 +431,32 @@ def test_debug_failure_shows_last_output_and_action(code_server, tools: Tools, t
     assert "build [skaffold-example] failed" in err, err  # the last output lines are in the message
     assert "Show Output" in res["buttons"], res["buttons"]  # type: ignore[operator]
     assert "Open Settings" not in res["buttons"], res["buttons"]  # skaffold was found: no settings action
+
+
+def test_debug_asks_file_and_profile_and_remembers(code_server, tools: Tools, tmp_path: Path) -> None:
+    ws = tmp_path / "ws-pick"
+    (ws / "deploy").mkdir(parents=True)
+    (ws / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: skaffold-example\n"
+        "profiles:\n- name: dev\n  activation:\n  - kubeContext: minikube\n- name: ci\n")
+    (ws / "deploy" / "skaffold-staging.yaml").write_text("apiVersion: skaffold/v4beta14\nkind: Config\n")
+    scen = tmp_path / "scenario.json"
+    scen.write_text(json.dumps({"exitCode": 1, "exitMessage": "stand-in: stopping here", "containers": []}))
+    args_file = tmp_path / "skaffold-args.json"
+    cs = code_server({"skaffold.path": str(STANDIN)},
+                     {"SKAFFOLD_STANDIN_SCENARIO": str(scen), "SKAFFOLD_STANDIN_ARGS_FILE": str(args_file)})
+    cs.install()
+    url = cs.start(ws)
+    res = drive(tools, {"mode": "pickers", "url": url, "out": str(ARTIFACTS / "e-pickers-remembered.png"),
+                        "file": "skaffold.yaml", "otherFile": "skaffold-staging.yaml", "profile": "dev"})
+    assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+    files1, profiles1 = res["files1"], res["profiles1"]
+    assert len(files1) == 2 and files1[0].startswith("skaffold.yaml"), files1  # type: ignore[arg-type,union-attr,index]
+    assert [p.split()[0] for p in profiles1] == ["(no", "dev", "ci"], profiles1  # type: ignore[union-attr]
+    # skaffold got the chosen file and profile
+    argv = json.loads(args_file.read_text())
+    assert "-f" in argv and argv[argv.index("-f") + 1] == str(ws / "skaffold.yaml"), argv
+    assert "-p" in argv and argv[argv.index("-p") + 1] == "dev", argv
+    # second run: the last choices come first, marked
+    assert "last used" in res["files2"][0] and res["files2"][0].startswith("skaffold.yaml"), res["files2"]  # type: ignore[index]
+    assert res["profiles2"][0].startswith("dev") and "last used" in res["profiles2"][0], res["profiles2"]  # type: ignore[index]
