@@ -676,13 +676,15 @@ def _config_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: li
 
 
 def _manifest_resources(ctx: FeatureContext) -> list[ws.K8sResource]:
-    root = ctx.workspace or (ctx.path.parent if ctx.path is not None else None)
-    if root is None:
+    """Kubernetes objects in the manifests under the config's folder, else in the workspace
+    (the guide keeps manifests in a shared folder beside the services)."""
+    folder = config_dir(ctx)
+    if folder is None:
         return []
-    folder = ctx.path.parent if ctx.path is not None else root
-    res = ws.scan(root).resources
-    near = [r for r in res if folder == r.path.parent or folder in r.path.parents]
-    return near or res
+    near = ws.scan(folder).resources
+    if near or ctx.workspace is None or ctx.workspace.resolve() == folder.resolve():
+        return near
+    return ws.scan(ctx.workspace).resources
 
 
 def _resource_type_items(ctx: FeatureContext, cursor: Cursor) -> list[CompletionItem]:
