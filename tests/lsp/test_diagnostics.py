@@ -125,3 +125,14 @@ async def test_server_advertises_incremental_sync_and_utf16(client: LanguageClie
     kind = sync.change if isinstance(sync, types.TextDocumentSyncOptions) else sync
     assert kind == types.TextDocumentSyncKind.Incremental
     assert caps.position_encoding in (None, types.PositionEncodingKind.Utf16)
+
+
+async def test_incremental_edit_below_a_form_feed_lands_on_the_right_line(client: LanguageClient, tmp_path):
+    """pygls splits lines at form feeds (and U+2028...) too; LSP clients do not."""
+    uri = uri_for(tmp_path)
+    text = "# page one\x0cpage two\napiVersion: skaffold/v4beta14\nkind: Config\nbiuld: {}\n"
+    p = await wait_diagnostics(client, uri, after=open_doc(client, uri, text))
+    assert codes(p.diagnostics) == ["yaml-syntax"]  # a form feed is not printable YAML
+    await wait_diagnostics(client, uri, version=2, after=edit(client, uri, 2, (3, 0), (3, 5), "build"))
+    p = await wait_diagnostics(client, uri, version=3, after=edit(client, uri, 3, (0, 10), (0, 11), " "))
+    assert len(p.diagnostics) == 0  # both edits landed where the client meant them

@@ -35,6 +35,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from skaffold_ls import __version__
 from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze, run_checks
@@ -56,6 +57,19 @@ NAME_RE = re.compile(r"^(skaffold[^/\\]*|[^/\\]+\.skaffold)\.ya?ml$", re.IGNOREC
 CONTENT_RE = re.compile(r"^apiVersion:[ \t]*[\"']?skaffold/", re.MULTILINE)
 
 T = TypeVar("T")
+
+
+# LSP lines end at "\r\n", "\r" or "\n" only. pygls 2.1 splits documents with
+# str.splitlines(), which also breaks at form feeds, U+2028, \x1c-\x1e, \x85...: an
+# incremental edit below such a character lands on the wrong line. Split as LSP does.
+_LSP_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lsp_lines(self: TextDocument) -> tuple[str, ...]:
+    return tuple(_LSP_LINES.findall(self.source))
+
+
+TextDocument.lines = property(_lsp_lines)  # type: ignore[assignment,method-assign]
 
 
 def plain(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
