@@ -413,3 +413,12 @@ def test_profile_patch_paths_see_the_profiles_own_sections() -> None:
     assert got["/build/artifacts/0"].detail == "image only"
     got = labels(text.replace("POINTER", "/deploy/§"))
     assert got[:2] == ["/deploy/kubectl", "/deploy/helm"]  # mappings merge
+
+
+def test_port_forward_names_come_from_the_configs_own_manifests(shop) -> None:
+    # only k8s/worker.yaml is this config's: the Deployment in api.yaml is not offered
+    text = HEAD + "manifests:\n  rawYaml:\n  - k8s/worker.yaml\nportForward:\n- resourceType: §\n"
+    got = labels(text, shop)
+    assert got[0] == "statefulset" and "deployment" in got  # the usual kinds stay available
+    text = HEAD + "manifests:\n  rawYaml:\n  - k8s/worker.yaml\nportForward:\n- resourceName: §\n"
+    assert labels(text, shop) == ["shop-worker"]

@@ -392,7 +392,7 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
     elif fk.kind == "config_name" and r.owner == "ConfigDependency":
         items += _config_name_items(ctx, doc, cursor, path)
     elif fk.kind == "k8s_resource_type" and r.owner == "PortForwardResource":
-        items += _resource_type_items(ctx, cursor)
+        items += _resource_type_items(ctx, cursor, doc)
     elif fk.kind == "k8s_resource_name" and r.owner == "PortForwardResource":
         items += _resource_name_items(ctx, doc, cursor, path)
     elif fk.kind == "go_package":
@@ -675,22 +675,42 @@ def _config_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: li
 # -- Kubernetes resources -----------------------------------------------------
 
 
-def _manifest_resources(ctx: FeatureContext) -> list[ws.K8sResource]:
-    """Kubernetes objects in the manifests under the config's folder, else in the workspace
-    (the guide keeps manifests in a shared folder beside the services)."""
+def _manifest_resources(ctx: FeatureContext, doc: DocAt | None = None) -> list[ws.K8sResource]:
+    """Kubernetes objects in the config's own manifests (its `rawYaml` globs); without
+    any, those under the config's folder, else in the workspace (the guide keeps
+    manifests in a shared folder beside the services)."""
     folder = config_dir(ctx)
     if folder is None:
         return []
+    if doc is not None:
+        own = ws.manifest_files(folder, _raw_yaml_globs(doc.root))
+        if own:
+            return [r for f in own for r in ws.resources_in(f)]
     near = ws.scan(folder).resources
     if near or ctx.workspace is None or ctx.workspace.resolve() == folder.resolve():
         return near
     return ws.scan(ctx.workspace).resources
 
 
-def _resource_type_items(ctx: FeatureContext, cursor: Cursor) -> list[CompletionItem]:
+def _raw_yaml_globs(root: Node | None) -> list[str]:
+    out: list[str] = []
+    bases: list[Node | None] = [root]
+    profiles = deref(root.get("profiles")) if isinstance(root, Mapping) else None
+    if isinstance(profiles, Sequence):
+        bases += profiles.items
+    for base in bases:
+        wheres: list[list[str | int]] = [["manifests", "rawYaml"], ["deploy", "kubectl", "manifests"]]
+        for where in wheres:
+            seq = node_at_path(base, where)
+            if isinstance(seq, Sequence):
+                out += [t for t in (scalar_text(i) for i in seq.items) if t and "{{" not in t]
+    return out
+
+
+def _resource_type_items(ctx: FeatureContext, cursor: Cursor, doc: DocAt | None = None) -> list[CompletionItem]:
     kinds: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for r in _manifest_resources(ctx):
+    for r in _manifest_resources(ctx, doc):
         k = r.kind.lower()
         if k not in seen:
             seen.add(k)
@@ -716,7 +736,7 @@ def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
                 break
     out: list[CompletionItem] = []
     seen: set[str] = set()
-    for r in _manifest_resources(ctx):
+    for r in _manifest_resources(ctx, doc):
         if not r.name or (want and r.kind.lower() != want.lower().split(".")[0]):
             continue
         if r.name not in seen:

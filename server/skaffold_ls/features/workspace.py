@@ -421,3 +421,25 @@ def chart_value(chart: Path, dotted: str) -> tuple[Path, Range, str] | None:
     value = deref(node)
     shown = value.value if isinstance(value, Scalar) else ("{…}" if isinstance(value, Mapping) else "[…]")
     return values, key_node.range, shown
+
+
+def resources_in(f: Path) -> list[K8sResource]:
+    """The Kubernetes objects of one manifest file (cached by file stamp)."""
+    return _cached(f, _manifest_resources)
+
+
+def manifest_files(base: Path, globs: list[str], limit: int = 500) -> list[Path]:
+    """The files a config's manifest globs (`k8s/*.yaml`, `**`) match, relative to `base`."""
+    import glob as globlib
+
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for g in globs:
+        for m in sorted(globlib.glob(str(base / g), recursive=True)):
+            p = Path(m)
+            if p not in seen and p.is_file():
+                seen.add(p)
+                out.append(p)
+                if len(out) >= limit:
+                    return out
+    return out
