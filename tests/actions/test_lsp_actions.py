@@ -36,7 +36,7 @@ def copy(project: str, tmp: Path) -> Path:
 
 
 async def diagnostics_with(client: LanguageClient, uri: str, code: str, after: int,
-                           timeout: float = 30.0) -> list[types.Diagnostic]:
+                           timeout: float = 120.0) -> list[types.Diagnostic]:
     """Wait for a publish of `uri` that holds `code` (checks beyond the schema come after a quiet period)."""
     published: list[types.PublishDiagnosticsParams] = client.published  # type: ignore[attr-defined]
     loop = asyncio.get_running_loop()
