@@ -218,8 +218,9 @@ def drive(tools: Tools, spec: dict[str, object], timeout: float = 300) -> dict[s
     return result
 
 
+# an old apiVersion on purpose: the "outdated" diagnostic is switched off through our settings
 SKAFFOLD_WITH_MISTAKE = """\
-apiVersion: skaffold/v4beta14
+apiVersion: skaffold/v4beta11
 kind: Config
 metadata:
   name: app
@@ -237,7 +238,7 @@ def test_problems_panel_shows_diagnostic(code_server, tools: Tools, tmp_path: Pa
     ws = tmp_path / "ws-problems"
     ws.mkdir()
     (ws / "skaffold.yaml").write_text(SKAFFOLD_WITH_MISTAKE)
-    cs = code_server()
+    cs = code_server({"skaffold.validation.outdatedApiVersion": "off"})
     cs.install()
     url = cs.start(ws)
     res = drive(tools, {"mode": "problems", "url": url, "out": str(ARTIFACTS / "a-problems.png"),
@@ -247,6 +248,8 @@ def test_problems_panel_shows_diagnostic(code_server, tools: Tools, tmp_path: Pa
     # the server's unknown-key diagnostic on `dockr`, attributed to skaffold-ls, at line 8
     assert "unknown key" in row and "dockr" in row, row
     assert "Ln 8" in row, row
+    # the setting reached the server (initializationOptions / workspace/configuration): no outdated-apiVersion row
+    assert not [r for r in res["rows"] if "apiVersion" in r], res["rows"]  # type: ignore[union-attr]
     # served by the package inside the VSIX, not by a checkout or a pip install
     if not os.environ.get("SKAFFOLD_LS_E2E_SETTINGS"):
         assert "with the bundled package" in cs.extension_logs(), cs.extension_logs()
