@@ -48,6 +48,9 @@ def document_links_strict(ctx: FeatureContext) -> list[Link]:
             fk = kn.field_kind(ts.owner, ts.prop)
             if fk is None or fk.kind not in PATH_KINDS:
                 continue
+            if any(c in node.value for c in "*?[") and (
+                    "**" in node.value or (ts.owner, ts.prop) not in _MANIFEST_GLOBS):
+                continue  # sync and dependency patterns: never one file to open
             folder = base
             if fk.relative_to == "context":
                 folder = base / _context_for(contexts, ts.path)
@@ -64,6 +67,9 @@ def document_links_strict(ctx: FeatureContext) -> list[Link]:
             out.append(Link(rng, target.resolve(), tooltip=f"Open {target.name}"))
         del doc
     return out
+
+
+_MANIFEST_GLOBS = {("RenderConfig", "rawYaml"), ("KubectlDeploy", "manifests")}
 
 
 def _context_target(folder: Path, artifact: Node | None) -> Path | None:
