@@ -24,8 +24,8 @@ def current_file(analysis: Analysis) -> ws.ConfigFile:
     if hit is not None and hit[0] is analysis:
         return hit[1]
     cf = ws.summarize(analysis.parsed, analysis.path)
-    if len(_summaries) > 64:
-        _summaries.clear()
+    if len(_summaries) >= 8:  # each entry keeps a whole analysis alive: keep few
+        _summaries.pop(next(iter(_summaries)))
     _summaries[id(analysis)] = (analysis, cf)
     return cf
 
