@@ -422,3 +422,11 @@ def test_port_forward_names_come_from_the_configs_own_manifests(shop) -> None:
     assert got[0] == "statefulset" and "deployment" in got  # the usual kinds stay available
     text = HEAD + "manifests:\n  rawYaml:\n  - k8s/worker.yaml\nportForward:\n- resourceName: §\n"
     assert labels(text, shop) == ["shop-worker"]
+
+
+def test_key_items_carry_description_and_default() -> None:
+    got = items(HEAD + "build:\n  artifacts:\n  - image: a\n    docker:\n      §\n")
+    doc = got["dockerfile"].documentation or ""
+    assert doc.endswith("Default: `Dockerfile`") and len(doc) > 40
+    assert got["dockerfile"].detail == "string"
+    assert items(HEAD + "build:\n  artifacts:\n  - §\n")["image"].detail == "string (required)"
