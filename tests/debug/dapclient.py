@@ -130,7 +130,8 @@ def attach_and_wait_hit(
         assert r["success"], r
         attach_seq = c.send("attach", config)
         c.wait_event("initialized")
-        c.request("setBreakpoints", {"source": {"path": source_file}, "breakpoints": [{"line": line}]})
+        r = c.request("setBreakpoints", {"source": {"path": source_file}, "breakpoints": [{"line": line}]})
+        verified = any(b.get("verified") for b in r.get("body", {}).get("breakpoints", []))
         c.request("configurationDone")
         r = c.wait_response(attach_seq)
         assert r["success"], r
@@ -157,7 +158,10 @@ def attach_and_wait_hit(
             hit = frames[0] if frames else {"reason": ev["body"].get("reason")}
             c.request("setBreakpoints", {"source": {"path": source_file}, "breakpoints": []})
             c.request("continue", {"threadId": tid})
-        else:
+        elif verified:
+            # clear it so the debuggee never stops with nobody attached; an unverified breakpoint
+            # does not exist in the target (and halting a running Delve target just to clear
+            # nothing is slow under load)
             c.request("setBreakpoints", {"source": {"path": source_file}, "breakpoints": []})
         with contextlib.suppress(TimeoutError):
             c.request("disconnect", {"terminateDebuggee": False}, timeout=10)

@@ -21,10 +21,6 @@ def project(tmp_path: Path, yaml: str, files: dict[str, str]) -> Path:
     return tmp_path
 
 
-def only(ws: Path, **kw: object) -> object:
-    return derive_mapping(load_project(ws, env={}).artifacts[0], ws, **kw)  # type: ignore[arg-type]
-
-
 def test_buildpacks_map_to_workspace(tmp_path: Path) -> None:
     ws = project(tmp_path, "build: {artifacts: [{image: bp, context: app, buildpacks: {builder: x}}]}",
                  {"app/go.mod": "module example.com/bp\n"})

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,7 @@ import pytest
 
 from skaffold_ls.debug.launchjson import read_launch_json
 from skaffold_ls.debug.mapping import expand_vscode_variables
+from skaffold_ls.debug.netcheck import listening
 from tests.debug.conftest import copy_fixture, go_build, go_env, marker_line
 from tests.debug.dapclient import attach_and_wait_hit
 
@@ -123,7 +126,10 @@ def test_go_breakpoint_hits_with_generated_config(case: Case, go_workspaces: Any
         "order": "port-first" if case.name in ("trimpath", "ko") else "container-first",
         "process": {"argv": ["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
                              "--listen=127.0.0.1:{port}", str(binary)],
-                    "cwd": str(binary.parent),
+                    "cwd": str(binary.parent), "showOutput": True,
+                    # the pod counts as started once the app serves: Delve's own --continue client
+                    # can otherwise resume the target behind an early debugger's back
+                    "waitPorts": [app_port],
                     "env": {"PORT": str(app_port), "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"], "HOME": env["HOME"]}},
     }]}
     run = bridge_run(ws, scenario)
@@ -139,13 +145,46 @@ def test_go_breakpoint_hits_with_generated_config(case: Case, go_workspaces: Any
     def trigger() -> None:
         urllib.request.urlopen(f"http://127.0.0.1:{app_port}/hit", timeout=5).read()
 
-    miss = attach_and_wait_hit(_naive(expanded, case.naive, ws), local_file, line, trigger, wait=3)
-    assert miss is None, f"a naive mapping must not hit: {miss}"
-    frame = attach_and_wait_hit(expanded, local_file, line, trigger, wait=20)
+    try:
+        frame = attach_and_wait_hit(expanded, local_file, line, trigger, wait=20)
+    except TimeoutError as e:
+        out = [ev["text"] for ev in run.events if ev["event"] == "log"][-25:]
+        raise AssertionError(f"{e}; last output of the stand-in and dlv:\n" + "\n".join(out)) from e
     assert frame is not None, "breakpoint not hit with the generated configuration"
     assert frame["line"] == line
     assert os.path.realpath(frame["source"]["path"]) == os.path.realpath(local_file)
     assert run.stop() == 0
+
+    # The same binary under an identically started Delve, attached with a naive mapping: no hit.
+    # (A fresh Delve per session: Delve 1.20 sometimes never answers a second client's attach
+    # on a busy machine.)
+    naive_app_port, dlv_port = free_port(), free_port()
+    dlv = subprocess.Popen(["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
+                            f"--listen=127.0.0.1:{dlv_port}", str(binary)], cwd=binary.parent,
+                           env={**env, "PORT": str(naive_app_port)},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while not (listening(dlv_port) and listening(naive_app_port)):
+            assert time.time() < deadline and dlv.poll() is None, "dlv did not start"
+            time.sleep(0.05)
+        naive = _naive({**expanded, "port": dlv_port}, case.naive, ws)
+
+        served: list[bytes] = []
+
+        def naive_trigger() -> None:
+            served.append(urllib.request.urlopen(f"http://127.0.0.1:{naive_app_port}/hit", timeout=5).read())
+
+        miss = attach_and_wait_hit(naive, local_file, line, naive_trigger, wait=4)
+        assert miss is None, f"a naive mapping must not hit: {miss}"
+        assert served, "the handler never ran, so the miss would prove nothing"
+    finally:
+        os.killpg(dlv.pid, signal.SIGTERM)
+        try:
+            dlv.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(dlv.pid, signal.SIGKILL)  # dlv and its debuggee
+            dlv.wait(5)
 
 
 def _can_mount() -> bool:
