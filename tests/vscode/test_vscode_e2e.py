@@ -463,3 +463,79 @@ def test_debug_asks_file_and_profile_and_remembers(code_server, tools: Tools, tm
     # second run: the last choices come first, marked
     assert "last used" in res["files2"][0] and res["files2"][0].startswith("skaffold.yaml"), res["files2"]  # type: ignore[index]
     assert res["profiles2"][0].startswith("dev") and "last used" in res["profiles2"][0], res["profiles2"]  # type: ignore[index]
+
+
+PY_APP = """\
+import time
+
+
+def compute(x):
+    y = x * 2
+    return y  # breakpoint target
+
+
+i = 0
+while True:
+    compute(i)
+    i += 1
+    time.sleep(0.1)
+"""
+
+
+def _can_mount() -> bool:
+    if not sys.platform.startswith("linux") or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False).returncode == 0
+
+
+def test_debug_python_container_stops_at_breakpoint(code_server, tools: Tools, tmp_path: Path) -> None:
+    """A Python container (debugpy, image WORKDIR /app): our `skaffold` type talks DAP to debugpy with
+    the bridge's pathMappings; the breakpoint in the local app.py is hit."""
+    if not STANDIN.is_file():
+        pytest.fail(f"the stand-in skaffold {STANDIN} is missing (from the debug-bridge work)")
+    if not _can_mount():
+        pytest.skip("needs Linux mount namespaces (root) to show the image folder at /app")
+    r = _run([sys.executable, "-c", "import debugpy"], tmp_path, 30)
+    if r.returncode != 0:
+        pytest.skip(f"debugpy not installed in {sys.executable} (pip install -e '.[test]')")
+    ws = tmp_path / "py"
+    ws.mkdir()
+    (ws / "app.py").write_text(PY_APP)
+    (ws / "requirements.txt").write_text("")
+    (ws / "Dockerfile").write_text(
+        'FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n'
+        'COPY . .\nCMD ["python", "app.py"]\n')
+    (ws / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: py-app\n    docker: {}\n")
+    image_app = tmp_path / "image" / "app"  # what `COPY . .` put at /app in the image
+    shutil.copytree(ws, image_app)
+    marker = f"e2e-{tmp_path.name}"  # names this test's debuggee in /proc for the cleanup
+    scenario = {"containers": [{
+        "pod": "py-app-6f7b8c9d5-k2j4h", "container": "py-app", "artifact": "py-app", "runtime": "python",
+        "workingDir": "/app", "ports": {"dap": 5678},
+        "process": {"argv": [sys.executable, "-Xfrozen_modules=off", "-m", "debugpy", "--listen", "127.0.0.1:{port}",
+                             "app.py", marker],
+                    "cwd": str(tmp_path), "mounts": {"/app": str(image_app)}, "containerCwd": "/app"},
+    }]}
+    scen = tmp_path / "scenario.json"
+    scen.write_text(json.dumps(scenario))
+    line = next(i for i, ln in enumerate(PY_APP.splitlines(), 1) if "breakpoint target" in ln)
+    cs = code_server({"skaffold.path": str(STANDIN)}, {"SKAFFOLD_STANDIN_SCENARIO": str(scen)})
+    cs.install()
+    try:
+        url = cs.start(ws)
+        res = drive(tools, {"mode": "debug", "url": url, "out": str(ARTIFACTS / "c-debug-python-paused.png"),
+                            "outStopped": str(ARTIFACTS / "c-debug-python-stopped.png"), "stopWith": "command",
+                            "file": "app.py", "line": line, "expectFunction": "compute"}, timeout=400)
+        assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+        top = str(res["top"])
+        assert "compute" in top and "app.py" in top and str(line) in top, res["frames"]
+        deadline = time.monotonic() + 15
+        while _pids_with(marker) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not _pids_with(marker), "debugpy still running after Skaffold: Stop"
+    finally:
+        cs.stop()
+        for pid in _pids_with(marker):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
