@@ -119,3 +119,13 @@ def test_required_config_names() -> None:
 def test_deprecated_field_says_where_it_went() -> None:
     text = md(HEAD + "deploy:\n  kubectl:\n    remoteMani§fests: [x]\n") or ""
     assert "Deprecated since `skaffold/v4beta1`: moved to `manifests.remoteManifests`" in text
+
+
+def test_patch_pointer_shows_what_it_names() -> None:
+    base = HEAD + ("build:\n  artifacts:\n  - image: api\n    ko:\n      main: ./cmd/api\n"
+                   "profiles:\n- name: dbg\n  patches:\n  - op: add\n    path: POINTER\n")
+    assert md(base.replace("POINTER", "/build/artifacts/0/ko/m§ain")) == (
+        "`/build/artifacts/0/ko/main` is `./cmd/api` (line 7), as profile `dbg` sees the config.")
+    assert md(base.replace("POINTER", "/build/artifacts/0/ko/fromIm§age")) == (
+        "`/build/artifacts/0/ko/fromImage` is not set; `op: add` creates it (its parent exists).")
+    assert "leads nowhere" in (md(base.replace("POINTER", "/deploy/helm/rel§eases")) or "")

@@ -414,33 +414,11 @@ def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
     profile = deref(node_at_path(root, ["profiles", path[1]]))
     typed = cursor.prefix if cursor.prefix.startswith("/") else "/"
     head = typed[: typed.rfind("/")]
-    steps = [s.replace("~1", "/").replace("~0", "~") for s in head.split("/")[1:]] if head else []
-    # the candidate nodes at the current pointer: the profile's first (it wins), then the base's
-    layers: list[Node] = [n for n in (profile, root) if isinstance(n, Mapping)]
-    top = True
-    schema_path: list[str | int] = []
-    for s in steps:
-        nxt: list[Node] = []
-        step: str | int = s
-        for layer in layers:
-            if isinstance(layer, Mapping):
-                if top and layer is profile and s not in _PROFILE_SECTIONS:
-                    continue
-                child = deref(_merged_get(layer, s))
-                if child is not None and not (isinstance(child, Scalar) and child.is_null):
-                    nxt.append(child)
-            elif isinstance(layer, Sequence) and s.isdigit() and int(s) < len(layer.items):
-                child = deref(layer.items[int(s)])
-                if child is not None:
-                    nxt.append(child)
-                step = int(s)
-            if nxt and isinstance(nxt[0], Sequence):
-                break  # a list replaces the lists under it
-        if not nxt:
-            return []
-        layers = [n for n in nxt if type(n) is type(nxt[0])]
-        schema_path.append(step)
-        top = False
+    found = pointer_layers(root, profile, head)
+    if found is None:
+        return []
+    layers, schema_path = found
+    top = not schema_path
     out: list[CompletionItem] = []
 
     def add(key: str, detail: str, sort: int) -> None:
@@ -448,6 +426,7 @@ def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
         out.append(_value(cursor, text, CompletionKind.PROPERTY, sort=sort, detail=detail))
 
     first = layers[0] if layers else None
+
     if isinstance(first, Mapping):
         seen: set[str] = set()
         for layer in layers:
@@ -470,6 +449,43 @@ def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
             add(str(i), _summary(deref(v)), i)
         add("-", "the end of the list (op: add)", len(first.items))
     return out
+
+
+def pointer_layers(root: Node, profile: Node | None, pointer: str
+                   ) -> tuple[list[Node], list[str | int]] | None:
+    """The nodes a JSON pointer names in the config as a profile sees it: the profile's
+    section first (it wins), then the base's (mappings merge, a list replaces the ones
+    under it); with the schema path walked. None when the pointer leads nowhere."""
+    steps = [s.replace("~1", "/").replace("~0", "~") for s in pointer.split("/")[1:]] if pointer else []
+    layers: list[Node] = [n for n in (deref(profile), deref(root)) if isinstance(n, Mapping)]
+    profile = deref(profile)
+    top = True
+    schema_path: list[str | int] = []
+    for s in steps:
+        nxt: list[Node] = []
+        step: str | int = s
+        for layer in layers:
+            if isinstance(layer, Mapping):
+                if top and layer is profile and s not in _PROFILE_SECTIONS:
+                    continue
+                if top and layer is not profile and s in ("profiles", "apiVersion", "kind"):
+                    continue
+                child = deref(_merged_get(layer, s))
+                if child is not None and not (isinstance(child, Scalar) and child.is_null):
+                    nxt.append(child)
+            elif isinstance(layer, Sequence) and s.isdigit() and int(s) < len(layer.items):
+                child = deref(layer.items[int(s)])
+                if child is not None:
+                    nxt.append(child)
+                step = int(s)
+            if nxt and isinstance(nxt[0], Sequence):
+                break  # a list replaces the lists under it
+        if not nxt:
+            return None
+        layers = [n for n in nxt if type(n) is type(nxt[0])]
+        schema_path.append(step)
+        top = False
+    return layers, schema_path
 
 
 _PROFILE_SECTIONS = ("build", "test", "manifests", "deploy", "portForward", "resourceSelector", "verify",

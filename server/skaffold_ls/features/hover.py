@@ -215,6 +215,8 @@ def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
         return _profile_markdown(ctx, doc, t, r.owner, r.prop)
     if (r.owner, r.prop) == ("ConfigDependency", "configs"):
         return _config_markdown(ctx, doc, t)
+    if r.owner == "JSONPatch" and r.prop in ("path", "from") and t.text.startswith("/"):
+        return _pointer_markdown(doc, t)
     if r.owner is not None and r.prop is not None:
         return _key_markdown(ctx, doc, [*t.path[:-1], r.prop] if r.item else t.path)
     return None
@@ -353,3 +355,23 @@ def _config_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str:
     loc = locs[0]
     where = "this file" if ctx.path is not None and loc.path == ctx.path else f"`{_relative(ctx, loc.path)}`"
     return f"Config **`{t.text}`**, defined in {where} on line {loc.range.start.line + 1}."
+
+
+def _pointer_markdown(doc: DocAt, t: Target) -> str | None:
+    from skaffold_ls.features.completion import _summary, pointer_layers
+
+    root = doc.root
+    if root is None or len(t.path) < 2 or t.path[0] != "profiles" or not isinstance(t.path[1], int):
+        return None
+    profile = node_at_path(root, ["profiles", t.path[1]])
+    name = scalar_text(node_at_path(profile, ["name"])) or "this profile"
+    found = pointer_layers(root, profile, t.text.rstrip("/"))
+    if found is not None and found[0]:
+        node = found[0][0]
+        what = _summary(node)
+        line = node.start.line + 1
+        return f"`{t.text}` is `{what}` (line {line}), as profile `{name}` sees the config."
+    parent = t.text.rstrip("/").rsplit("/", 1)[0]
+    if parent == "" or pointer_layers(root, profile, parent) is not None:
+        return f"`{t.text}` is not set; `op: add` creates it (its parent exists)."
+    return f"`{t.text}` leads nowhere in this config: skaffold fails with `invalid path` when applying `{name}`."
