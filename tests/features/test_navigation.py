@@ -120,3 +120,11 @@ def test_definition_of_a_set_values_key_opens_the_chart_values() -> None:
     ctx, pos = at(led.read_text().replace("image.tag:", "image.t§ag:"), led)
     [loc] = definition_strict(ctx, pos)
     assert loc.path.name == "values.yaml" and loc.range.start == Pos(2, 2)
+
+
+def test_definition_of_a_patch_pointer(tmp_path) -> None:
+    text = HEAD + ("build:\n  artifacts:\n  - image: api\n    ko:\n      main: ./cmd/api\n"
+                   "profiles:\n- name: dbg\n  patches:\n  - op: replace\n    path: /build/artifacts/0/ko/ma§in\n")
+    ctx, pos = at(text, tmp_path / "skaffold.yaml")
+    [loc] = definition_strict(ctx, pos)
+    assert loc.range.start == Pos(6, 12)

@@ -19,7 +19,7 @@ from skaffold_ls.core.yamldoc import Scalar
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import _base_dir, artifact_images, sanitize_image
-from skaffold_ls.features.context import DocAt, doc_at
+from skaffold_ls.features.context import DocAt, doc_at, node_at_path
 from skaffold_ls.features.hover import _TEMPLATE_IMAGE, release_chart, target_at
 from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
@@ -63,6 +63,12 @@ def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
         return []
     if fk is not None and fk.kind == "profile":
         return profile_targets(ctx, doc, t.path, t.text)
+    if (r.owner == "JSONPatch" and r.prop in ("path", "from") and t.text.startswith("/") and ctx.path is not None
+            and doc.root is not None and isinstance(t.path[1], int)):
+        from skaffold_ls.features.completion import pointer_layers
+
+        layers = pointer_layers(doc.root, node_at_path(doc.root, ["profiles", t.path[1]]), t.text.rstrip("/"))
+        return [Location(ctx.path, layers[0][0].range)] if layers is not None and layers[0] else []
     if (r.owner, r.prop) == ("ConfigDependency", "path"):
         req = _requirement(ctx, doc, t.path)
         target = follow(ctx.analysis, req) if req is not None else None
