@@ -182,8 +182,9 @@ async def test_quick_fixes_after_non_ascii_text(client: LanguageClient, tmp_path
     """Columns are UTF-16 on the wire: an emoji before the key must not shift the edit."""
     caps_ok(client)
     path = tmp_path / "skaffold.yaml"
-    path.write_text("apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n"
-                    "  - {image: \"😀app\", contxt: src}\n", encoding="utf-8")
+    original = ("apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n"
+                "  - {image: \"😀app\", contxt: src}\n")
+    path.write_text(original, encoding="utf-8")
     uri, mark = await open_file(client, path)
     diags = await diagnostics_with(client, uri, "unknown-key", mark)
     diag = next(d for d in diags if d.code == "unknown-key")
@@ -192,6 +193,7 @@ async def test_quick_fixes_after_non_ascii_text(client: LanguageClient, tmp_path
     out = apply_workspace_edit(rename.edit)  # type: ignore[arg-type]
     assert out[path].endswith("  - {image: \"😀app\", context: src}\n")
     remove = next(a for a in actions if a.title.startswith("Remove unknown key"))
+    path.write_text(original, encoding="utf-8")  # both actions were computed on the original text
     out = apply_workspace_edit(remove.edit)  # type: ignore[arg-type]
     assert out[path].endswith("  - {image: \"😀app\"}\n")
 

@@ -4,7 +4,6 @@ describe themselves before their edits are built."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from skaffold_ls.core.findings import Finding, Range
@@ -17,17 +16,19 @@ class Refused(Exception):
     """The action cannot be done; the message says why (shown to the user as is)."""
 
 
-@dataclass
 class Text:
-    """A file's text and its parse, rebuilt after each edit."""
+    """A file's text and its parse, rebuilt after each edit (the style is computed on demand)."""
 
-    text: str
-    parsed: ParsedFile = field(init=False)
-    style: Style = field(init=False)
+    def __init__(self, text: str, parsed: ParsedFile | None = None):
+        self.text = text
+        self.parsed = parsed if parsed is not None and parsed.text == text else parse(text)
+        self._style: Style | None = None
 
-    def __post_init__(self) -> None:
-        self.parsed = parse(self.text)
-        self.style = detect_style(self.text, self.parsed.documents)
+    @property
+    def style(self) -> Style:
+        if self._style is None:
+            self._style = detect_style(self.text, self.parsed.documents)
+        return self._style
 
     @property
     def lines(self) -> list[str]:

@@ -18,7 +18,7 @@ from skaffold_ls.core.textedit import (
     rename_key,
 )
 from skaffold_ls.core.yamldoc import Mapping, Scalar
-from skaffold_ls.features.types import CodeAction, TextEdit
+from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
 
 QUICKFIX = "quickfix"
@@ -33,10 +33,9 @@ def _doc_index(t: Text, line: int) -> int | None:
 
 def _single(ctx: ActionContext, title: str, name: str, f: Finding, edits: list[TextEdit],
             preferred: bool = False) -> Offer:
-    new = ctx.text.apply(*edits).text
     path = ctx.path or _untitled()
     return Offer(CodeAction(title=title, kind=QUICKFIX, name=name, diagnostics=[f], preferred=preferred,
-                            edit=file_edit(path, ctx.text.text, new)), anchor=f.range)
+                            edit=WorkspaceEdit(changes={path: list(edits)})), anchor=f.range)
 
 
 def _untitled() -> Any:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skaffold_ls.actions.base import Text
+from skaffold_ls.core.textedit import content_end
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.yamldoc import Node
 from skaffold_ls.features.types import CodeAction, FeatureContext
@@ -55,7 +56,7 @@ class ActionContext:
         return self.feature.path.parent if self.feature.path is not None else None
 
     def touches(self, node: Node | Range) -> bool:
-        rng = node if isinstance(node, Range) else node.range
+        rng = node if isinstance(node, Range) else Range(node.start, content_end(node))
         r = self.range
         return not (rng.end < r.start or r.end < rng.start)
 
@@ -74,7 +75,7 @@ def _load() -> None:
 
 def offers(ctx: FeatureContext, range: Range, diagnostics: list[Finding]) -> list[Offer]:
     _load()
-    text = Text(ctx.analysis.parsed.text)
+    text = Text(ctx.analysis.parsed.text, ctx.analysis.parsed)
     actx = ActionContext(ctx, range, diagnostics, text)
     out: list[Offer] = []
     for provider in PROVIDERS:
