@@ -129,3 +129,8 @@ def test_patch_pointer_shows_what_it_names() -> None:
     assert md(base.replace("POINTER", "/build/artifacts/0/ko/fromIm§age")) == (
         "`/build/artifacts/0/ko/fromImage` is not set; `op: add` creates it (its parent exists).")
     assert "leads nowhere" in (md(base.replace("POINTER", "/deploy/helm/rel§eases")) or "")
+
+
+def test_field_newer_than_the_documents_version() -> None:
+    text = md("apiVersion: skaffold/v2beta28\nkind: Config\nbuild:\n  artifacts:\n  - image: a\n    runtime§Type: go\n")
+    assert (text or "").startswith("**`runtimeType`** is not part of `skaffold/v2beta28`: it exists since `skaffold/")

@@ -127,8 +127,9 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
     if spec is None:
         hist = ctx.store.property_history(r.owner, r.prop)
         if hist.versions:
-            return (f"**`{r.prop}`** is not part of `{doc.version}`: it exists in "
-                    f"{_span(hist.first, hist.last)}.\n\n" + (kn.describe(r.owner, r.prop) or ""))
+            return (f"**`{r.prop}`** is not part of `{doc.version}`: it exists "
+                    f"{_span(hist.first, hist.last, latest=ctx.store.latest)}.\n\n"
+                    + (kn.describe(r.owner, r.prop) or ""))
         return None
     out = [f"**`{r.prop}`** · {spec.describe()}" + (" (required)" if d and r.prop in d.required else "")]
     desc = kn.describe(r.owner, r.prop)
