@@ -430,3 +430,9 @@ def test_key_items_carry_description_and_default() -> None:
     assert doc.endswith("Default: `Dockerfile`") and len(doc) > 40
     assert got["dockerfile"].detail == "string"
     assert items(HEAD + "build:\n  artifacts:\n  - §\n")["image"].detail == "string (required)"
+
+
+def test_new_artifact_image_offers_images_the_manifests_use(shop) -> None:
+    text = HEAD + "build:\n  artifacts:\n  - image: shop-api\n  - image: §\nmanifests:\n  rawYaml:\n  - k8s/*.yaml\n"
+    got = items(text, shop)
+    assert list(got) == ["shop-worker"] and got["shop-worker"].detail == "used by StatefulSet shop-worker in worker.yaml"

@@ -389,6 +389,8 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
             items += _path_items(cursor, base, fk.kind, r.owner, r.prop)
     elif fk.kind == "image" and (r.owner, r.prop) in _IMAGE_REFS:
         items += _image_items(ctx, doc, cursor, path)
+    elif (r.owner, r.prop) == ("Artifact", "image"):
+        items += _unbuilt_images(ctx, doc, cursor)
     elif fk.kind == "profile":
         items += _profile_items(ctx, doc, cursor, path, r.owner, r.prop)
     elif fk.kind == "config_name" and r.owner == "ConfigDependency":
@@ -612,6 +614,22 @@ def _image_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str
         own = scalar_text(node_at_path(doc.root, [*art, "image"]))
     return [_value(cursor, img, CompletionKind.REFERENCE, sort=i, detail=where)
             for i, (img, where) in enumerate(_known_images(ctx, doc)) if img != own]
+
+
+def _unbuilt_images(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:
+    """For a new artifact: the images the config's manifests use that no artifact builds yet
+    (skaffold replaces exactly those names with the tags it builds)."""
+    built = {img for img, _, _ in artifact_images(doc.root)}
+    out: list[CompletionItem] = []
+    seen: set[str] = set()
+    for r in _manifest_resources(ctx, doc):
+        for img in r.images:
+            if img in built or img in seen or "{{" in img:
+                continue
+            seen.add(img)
+            out.append(_value(cursor, img, CompletionKind.REFERENCE, sort=len(out),
+                              detail=f"used by {r.kind} {r.name} in {r.path.name}"))
+    return out
 
 
 def sanitize_image(image: str) -> str:
