@@ -65,20 +65,26 @@ GO_CASES = [
 
 
 def _build(case: str, ws: Path, bindir: Path, env: dict[str, str]) -> Path:
+    """Build as the Dockerfile would, so the binary records the container's source paths.
+
+    `all=-N -l` is skaffold's SKAFFOLD_GO_GCFLAGS; the path rewrite is applied to the main
+    module only (a later, narrower -gcflags wins), so the standard library build stays in the
+    Go cache between sessions.
+    """
     bindir.mkdir(parents=True, exist_ok=True)
     out = bindir / "app"
-    nl = "all=-N -l"
+    nl = "-gcflags=all=-N -l"
     if case == "guide":  # RUN go build -gcflags="${SKAFFOLD_GO_GCFLAGS}" -o /app main.go   (in /go)
-        go_build(ws, [f"-gcflags={nl} -trimpath={ws}=>/go", "-o", str(out), "main.go"], env)
+        go_build(ws, [nl, f"-gcflags=command-line-arguments=-N -l -trimpath={ws}=>/go", "-o", str(out), "main.go"], env)
     elif case == "workdir-src":  # WORKDIR /src ... go build -o /out/server ./cmd/server
-        go_build(ws, [f"-gcflags={nl} -trimpath={ws}=>/src", "-o", str(out), "./cmd/server"], env)
+        go_build(ws, [nl, f"-gcflags=./...=-N -l -trimpath={ws}=>/src", "-o", str(out), "./cmd/server"], env)
     elif case == "trimpath":  # go build -trimpath
-        go_build(ws, ["-trimpath", f"-gcflags={nl}", "-o", str(out), "."], env)
+        go_build(ws, ["-trimpath", nl, "-o", str(out), "."], env)
     elif case == "ko":  # ko: DisableOptimizations, Trimpath=false, built where skaffold runs
-        go_build(ws, [f"-gcflags={nl}", "-o", str(out), "."], env)
+        go_build(ws, [nl, "-o", str(out), "."], env)
     elif case == "monorepo":  # context services/api, WORKDIR /workspace, COPY . .
         api = ws / "services" / "api"
-        go_build(api, [f"-gcflags={nl} -trimpath={api}=>/workspace", "-o", str(out), "."], env)
+        go_build(api, [nl, f"-gcflags=./...=-N -l -trimpath={api}=>/workspace", "-o", str(out), "."], env)
     return out
 
 
