@@ -436,3 +436,16 @@ def test_new_artifact_image_offers_images_the_manifests_use(shop) -> None:
     text = HEAD + "build:\n  artifacts:\n  - image: shop-api\n  - image: §\nmanifests:\n  rawYaml:\n  - k8s/*.yaml\n"
     got = items(text, shop)
     assert list(got) == ["shop-worker"] and got["shop-worker"].detail == "used by StatefulSet shop-worker in worker.yaml"
+
+
+def test_raw_manifests_starter_forwards_the_first_container_port(tmp_path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/web\n")
+    (tmp_path / "main.go").write_text("package main\nfunc main() {}\n")
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "web.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+        "      containers:\n      - name: web\n        image: web\n        ports:\n        - containerPort: 8080\n")
+    raw = items("§", tmp_path / "skaffold.yaml")["skaffold: Go + ko + raw manifests"].insert_text or ""
+    assert raw.endswith("deploy:\n  kubectl: {}\nportForward:\n  - resourceType: deployment\n"
+                        "    resourceName: web\n    port: 8080\n$0")
+    assert "    - image: web\n      ko: {}\n" in raw and "    - k8s/*.yaml\n" in raw

@@ -40,6 +40,7 @@ class Facts:
     chart_image_style: str = "repository"  # "repository": image.repository/tag; "string": image
     chart_image_key: str = "image"
     chart_has_debug: bool = False
+    port_forward: tuple[str, str, int] | None = None  # (resourceType, resourceName, port)
 
 
 def _rel(path: Path, base: Path) -> str:
@@ -88,6 +89,11 @@ def gather(config_dir: Path, workspace: Path | None = None) -> Facts:
             if glob not in dirs:
                 dirs.append(glob)
     facts.manifest_globs = dirs[:6]
+    for r in scan.resources:  # the first workload with a container port: forward it in `skaffold dev`
+        if r.kind in ("Deployment", "StatefulSet", "Pod") and r.ports and r.name and (
+                r.path.parent == config_dir or config_dir in r.path.parents):
+            facts.port_forward = (r.kind.lower(), r.name, r.ports[0])
+            break
     charts = [c for c in scan.charts if c == config_dir or config_dir in c.parents]
     if not charts and workspace is not None:
         root = workspace.resolve()
@@ -143,7 +149,12 @@ def raw_manifests_starter(facts: Facts, version: str) -> str:
     else:
         lines.append(f"    - ${{{n[0]}:k8s/*.yaml}}")
         n[0] += 1
-    lines += ["deploy:", "  kubectl: {}", "$0"]
+    lines += ["deploy:", "  kubectl: {}"]
+    if facts.port_forward is not None:
+        kind, name, port = facts.port_forward
+        lines += ["portForward:", f"  - resourceType: {kind}", f"    resourceName: {_esc(name)}",
+                  f"    port: {port}"]
+    lines.append("$0")
     return "\n".join(lines)
 
 

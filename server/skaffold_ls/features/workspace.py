@@ -181,6 +181,7 @@ class K8sResource:
     path: Path
     line: int
     images: list[str] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)  # containerPort values
 
 
 @dataclass(slots=True)
@@ -338,28 +339,32 @@ def _manifest_resources(f: Path) -> list[K8sResource]:
         if api is None or kind is None or api.value.startswith("skaffold/"):
             continue
         name = _get(root, "metadata", "name")
-        images = [n.value for n in _iter_images(root)]
-        out.append(K8sResource(kind.value, name.value if name else "", f, kind.range.start.line, images))
+        found = _iter_keys(root, ("image", "containerPort"))
+        images = [n.value for k, n in found if k == "image"]
+        ports = [int(n.value) for k, n in found if k == "containerPort" and n.value.isdigit()]
+        out.append(K8sResource(kind.value, name.value if name else "", f, kind.range.start.line, images, ports))
     return out
 
 
-def _iter_images(root: Node) -> list[Scalar]:
-    out: list[Scalar] = []
+def _iter_keys(root: Node, keys: tuple[str, ...]) -> list[tuple[str, Scalar]]:
+    """(key, scalar value) for every pair named one of `keys`, in document order."""
+    out: list[tuple[str, Scalar]] = []
     stack: list[Node] = [root]
     seen = 0
     while stack and seen < 5000:
         n = deref(stack.pop())
         seen += 1
         if isinstance(n, Mapping):
-            for p in n.pairs:
-                if isinstance(p.key, Scalar) and p.key.value == "image":
+            for p in reversed(n.pairs):
+                if isinstance(p.key, Scalar) and p.key.value in keys:
                     v = deref(p.value)
                     if isinstance(v, Scalar) and not v.is_null:
-                        out.append(v)
+                        out.append((p.key.value, v))
                 else:
                     stack.append(p.value)
         elif isinstance(n, Sequence):
-            stack.extend(n.items)
+            stack.extend(reversed(n.items))
+    out.sort(key=lambda kv: kv[1].start)
     return out
 
 
