@@ -449,3 +449,9 @@ def test_raw_manifests_starter_forwards_the_first_container_port(tmp_path) -> No
     assert raw.endswith("deploy:\n  kubectl: {}\nportForward:\n  - resourceType: deployment\n"
                         "    resourceName: web\n    port: 8080\n$0")
     assert "    - image: web\n      ko: {}\n" in raw and "    - k8s/*.yaml\n" in raw
+
+
+def test_port_forward_ports_of_the_named_resource(shop) -> None:
+    base = HEAD + "portForward:\n- resourceType: {}\n  resourceName: shop-api\n  port: §\n"
+    assert labels(base.format("deployment"), shop) == ["8080"]
+    assert labels(base.format("service"), shop) == ["80"]

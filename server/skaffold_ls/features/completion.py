@@ -401,6 +401,8 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
         items += _resource_name_items(ctx, doc, cursor, path)
     elif fk.kind == "go_package":
         items += _go_package_items(ctx, doc, cursor, path)
+    elif fk.kind == "port" and r.owner == "PortForwardResource":
+        items += _port_items(ctx, doc, cursor, path)
     return items
 
 
@@ -758,18 +760,34 @@ def _resource_type_items(ctx: FeatureContext, cursor: Cursor, doc: DocAt | None 
     return [_value(cursor, k, CompletionKind.ENUM_MEMBER, sort=i, detail=d) for i, (k, d) in enumerate(kinds)]
 
 
-def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
-    want = None
+def _entry_value(ctx: FeatureContext, doc: DocAt, item: list[str | int], key: str, line: int) -> str | None:
+    """A sibling value of the list item at `item`: from the model, else from the text."""
+    value = scalar_text(node_at_path(doc.root, [*item, key]))
+    if value is None and item and isinstance(item[-1], int):
+        value = item_value_from_text(ctx.lines, line, item, key)
+    return value
+
+
+def _port_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    """`portForward[].port`: the ports of the named resource in the config's manifests."""
     line = cursor.replace.start.line
-    # the entry's resourceType, from the model or from the neighbouring lines
-    node = node_at_path(doc.root, [*path[:-1], "resourceType"])
-    want = scalar_text(node)
-    if want is None:
-        for i in range(max(cursor.doc_start, line - 6), min(cursor.doc_end, line + 6) + 1):
-            info = split_line(ctx.lines[i])
-            if info.key == "resourceType":
-                want = ctx.lines[i][info.value_start:].split("#")[0].strip().strip("'\"") or None
-                break
+    rtype = (_entry_value(ctx, doc, path[:-1], "resourceType", line) or "").lower().split(".")[0]
+    rname = _entry_value(ctx, doc, path[:-1], "resourceName", line)
+    out: list[CompletionItem] = []
+    seen: set[int] = set()
+    for r in _manifest_resources(ctx, doc):
+        if (rname and r.name != rname) or (rtype and r.kind.lower() != rtype):
+            continue
+        for p in r.ports:
+            if p not in seen:
+                seen.add(p)
+                out.append(_value(cursor, str(p), CompletionKind.VALUE, sort=len(out),
+                                  detail=f"port of {r.kind} {r.name}"))
+    return out
+
+
+def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
+    want = _entry_value(ctx, doc, path[:-1], "resourceType", cursor.replace.start.line)
     out: list[CompletionItem] = []
     seen: set[str] = set()
     for r in _manifest_resources(ctx, doc):

@@ -339,9 +339,10 @@ def _manifest_resources(f: Path) -> list[K8sResource]:
         if api is None or kind is None or api.value.startswith("skaffold/"):
             continue
         name = _get(root, "metadata", "name")
-        found = _iter_keys(root, ("image", "containerPort"))
+        port_key = "port" if kind.value == "Service" else "containerPort"
+        found = _iter_keys(root, ("image", port_key))
         images = [n.value for k, n in found if k == "image"]
-        ports = [int(n.value) for k, n in found if k == "containerPort" and n.value.isdigit()]
+        ports = [int(n.value) for k, n in found if k == port_key and n.value.isdigit()]
         out.append(K8sResource(kind.value, name.value if name else "", f, kind.range.start.line, images, ports))
     return out
 
