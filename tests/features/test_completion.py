@@ -455,3 +455,10 @@ def test_port_forward_ports_of_the_named_resource(shop) -> None:
     base = HEAD + "portForward:\n- resourceType: {}\n  resourceName: shop-api\n  port: §\n"
     assert labels(base.format("deployment"), shop) == ["8080"]
     assert labels(base.format("service"), shop) == ["80"]
+
+
+def test_starter_names_artifacts_like_the_manifests_images(shop) -> None:
+    raw = items("§", shop.parent / "new-skaffold.yaml")["skaffold: Go + ko + raw manifests"].insert_text or ""
+    assert "    - image: shop-api\n      ko:\n        main: ./cmd/api\n" in raw
+    assert "    - image: shop-worker\n      ko:\n        main: ./cmd/worker\n" in raw
+    assert "  - resourceType: deployment\n    resourceName: shop-api\n    port: 8080\n" in raw

@@ -89,6 +89,9 @@ def gather(config_dir: Path, workspace: Path | None = None) -> Facts:
             if glob not in dirs:
                 dirs.append(glob)
     facts.manifest_globs = dirs[:6]
+    _match_manifest_images(facts, [img for r in scan.resources
+                                   if r.path.parent == config_dir or config_dir in r.path.parents
+                                   for img in r.images])
     for r in scan.resources:  # the first workload with a container port: forward it in `skaffold dev`
         if r.kind in ("Deployment", "StatefulSet", "Pod") and r.ports and r.name and (
                 r.path.parent == config_dir or config_dir in r.path.parents):
@@ -113,6 +116,26 @@ def gather(config_dir: Path, workspace: Path | None = None) -> Facts:
 def _distance(a: Path, b: Path) -> int:
     common = len(Path(os.path.commonpath([a, b])).parts)
     return len(a.parts) + len(b.parts) - 2 * common
+
+
+def _match_manifest_images(facts: Facts, images: list[str]) -> None:
+    """Name artifacts like the images the manifests already use (skaffold only replaces
+    image names it builds): `cmd/api` builds `shop-api` when a manifest runs `shop-api`."""
+    images = [i for i in dict.fromkeys(images) if "{{" not in i and ":" not in i.rsplit("/", 1)[-1]]
+    if not images or not facts.artifacts:
+        return
+    if len(images) == 1 and len(facts.artifacts) == 1:
+        facts.artifacts[0].image = images[0]
+        return
+    taken: set[str] = set()
+    for a in facts.artifacts:
+        stem = (a.main or "").rstrip("/").rsplit("/", 1)[-1] or a.image
+        for img in images:
+            last = img.rsplit("/", 1)[-1]
+            if img not in taken and (last == stem or last.endswith(("-" + stem, "_" + stem))):
+                a.image = img
+                taken.add(img)
+                break
 
 
 def _esc(text: str) -> str:
