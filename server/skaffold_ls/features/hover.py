@@ -273,7 +273,9 @@ def _path_markdown(base: Path, value: str, kind: str, owner: str | None, prop: s
     target = base / value
     shown = f"`{value}`"
     if kind == "glob" and any(c in value for c in "*?["):
-        matches = sorted(globlib.glob(str(target), recursive=True))
+        import itertools
+
+        matches = sorted(itertools.islice(globlib.iglob(str(target), recursive=True), 1000))
         if not matches:
             return f"{shown} matches no file (from `{base}`)."
         names = ", ".join(f"`{Path(m).relative_to(base) if Path(m).is_relative_to(base) else m}`"

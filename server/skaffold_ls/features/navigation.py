@@ -97,8 +97,9 @@ def link_target(target: Path, owner: str | None, prop: str | None) -> Path | Non
     """The file a path field opens: the file itself, or the telling file in a folder."""
     if any(c in str(target) for c in "*?["):
         import glob as globlib
+        import itertools
 
-        matches = sorted(globlib.glob(str(target), recursive=True))
+        matches = sorted(itertools.islice(globlib.iglob(str(target), recursive=True), 2))
         files = [Path(m) for m in matches if Path(m).is_file()]
         return files[0] if len(files) == 1 else None
     if target.is_file():

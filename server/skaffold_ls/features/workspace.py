@@ -441,7 +441,9 @@ def manifest_files(base: Path, globs: list[str], limit: int = 500) -> list[Path]
     out: list[Path] = []
     seen: set[Path] = set()
     for g in globs:
-        for m in sorted(globlib.glob(str(base / g), recursive=True)):
+        import itertools
+
+        for m in sorted(itertools.islice(globlib.iglob(str(base / g), recursive=True), limit)):
             p = Path(m)
             if p not in seen and p.is_file():
                 seen.add(p)
