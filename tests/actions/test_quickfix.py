@@ -76,3 +76,26 @@ def test_fixture_files_untouched() -> None:
     before = (PROJECTS / "go-guide" / "skaffold.yaml").read_bytes()
     all_offers(PROJECTS / "go-guide" / "skaffold.yaml")
     assert (PROJECTS / "go-guide" / "skaffold.yaml").read_bytes() == before
+
+
+def test_move_on_a_current_config_keeps_the_legacy_helm_deployer(tmp_path: Path) -> None:
+    """On v4 `deploy.helm` is valid (the helm deployer): a move fix only touches what is gone."""
+    text = HEAD + ("deploy:\n  kubectl:\n    manifests:\n    - k8s/*.yaml\n  helm:\n    releases:\n"
+                   "    - name: r\n      chartPath: c\nprofiles:\n- name: p\n  patches:\n"
+                   "  - op: replace\n    path: /deploy/helm/releases/0/chartPath\n    value: c2\n"
+                   "  - op: add\n    path: /deploy/kubectl/manifests/-\n    value: extra.yaml\n")
+    [out] = fixes(tmp_path, text, "move-field")
+    assert "manifests:\n  rawYaml:\n  - k8s/*.yaml\n" in out
+    assert "manifests:\n  helm" not in out and "  helm:\n    releases:\n    - name: r\n" in out
+    assert "path: /deploy/helm/releases/0/chartPath" in out and "path: /manifests/rawYaml/-" in out
+    assert out.count("op: ") == 2
+
+
+def test_move_artifact_overrides_of_a_manifests_helm_release(tmp_path: Path) -> None:
+    text = HEAD + ("manifests:\n  helm:\n    releases:\n    - name: r\n      chartPath: c\n"
+                   "      artifactOverrides:\n        image: app\n      imageStrategy:\n        helm: {}\n")
+    outs = fixes(tmp_path, text, "move-field")  # one per removed field, the same move
+    assert len(outs) == 2 and outs[0] == outs[1]
+    out = outs[0]
+    assert "image.repository: \"{{.IMAGE_REPO_app}}\"" in out and "artifactOverrides" not in out
+    assert errors_in(out) == []

@@ -84,8 +84,8 @@ def _move(ctx: ActionContext, f: Finding, di: int, mapping: Mapping, key: str, d
     t = ctx.text
     if (definition, key) in V3ALPHA1_MOVES:
         strategies = _strategies(t, di)
-        moved = _pass_loop(t, di, _v3alpha1_edit)
-        edits = _patch_items(moved, di, strategies)
+        moved = _pass_loop(t, di, lambda tt, d: _v3alpha1_edit(tt, d, upgrading=False))
+        edits = _patch_items(moved, di, strategies, upgrading=False)
         if edits:
             moved = moved.apply(*edits)
         if moved.text == t.text:

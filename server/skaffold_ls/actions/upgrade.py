@@ -147,11 +147,12 @@ def _before_deploy(cfg: Mapping) -> dict[int, list[str]]:
     return {0: ["deploy", "portForward", "resourceSelector", "profiles"]}
 
 
-def release_nodes(cfg: Mapping) -> list[Mapping]:
-    deploy = _deploy(cfg)
-    helm = mapping_of(deploy.get("helm")) if deploy else None
-    rels = sequence_of(helm.get("releases")) if helm else None
-    return [m for m in (mapping_of(i) for i in (rels.items if rels else [])) if m is not None]
+def release_nodes(cfg: Mapping, where: tuple[str, ...] = ("deploy",)) -> list[Mapping]:
+    out: list[Mapping] = []
+    for section in where:
+        rels = sequence_of(get_path(cfg, [section, "helm", "releases"]))
+        out.extend(m for m in (mapping_of(i) for i in (rels.items if rels else [])) if m is not None)
+    return out
 
 
 def helm_release_edit(t: Text, release: Mapping) -> TextEdit | None:
@@ -176,19 +177,21 @@ def helm_release_edit(t: Text, release: Mapping) -> TextEdit | None:
     return remove_pair(t.lines, release, pair)
 
 
-def _v3alpha1_edit(t: Text, di: int) -> TextEdit | None:
+def _v3alpha1_edit(t: Text, di: int, upgrading: bool = True) -> TextEdit | None:
+    """One edit of the v2beta29 -> v3alpha1 transform. `upgrading` False: only move the fields
+    that no longer exist (a `move-field` fix on a current config, where `deploy.helm` is the
+    legacy helm deployer and stays as it is)."""
     root = t.root(di)
     for _prefix, cfg in config_sections(root):
-        deploy = _deploy(cfg)
-        if deploy is None:
-            continue
-        # helm: releases first, then the copy into manifests.helm
-        for rel in release_nodes(cfg):
+        for rel in release_nodes(cfg, ("deploy",) if upgrading else ("deploy", "manifests")):
             e = helm_release_edit(t, rel)
             if e is not None:
                 return e
+        deploy = _deploy(cfg)
+        if deploy is None:
+            continue
         helm_pair = deploy.pair("helm")
-        if helm_pair is not None and get_path(cfg, ["manifests", "helm"]) is None:
+        if upgrading and helm_pair is not None and get_path(cfg, ["manifests", "helm"]) is None:
             helm = mapping_of(helm_pair.value)
             value: dict[str, object] = {}
             if helm is not None:
@@ -249,6 +252,7 @@ _PATCH_REWRITES = (
     ("/deploy/helm", "/manifests/helm"),
 )
 _AO_PATH = re.compile(r"^/deploy/helm/releases/(\d+)/artifactOverrides/(.+)$")
+_AO_ANY = re.compile(r"^/(deploy|manifests)/helm/releases/(\d+)/artifactOverrides/(.+)$")
 
 
 def _requote(node: Scalar, value: str) -> str:
@@ -259,8 +263,10 @@ def _requote(node: Scalar, value: str) -> str:
     return render_scalar(value)
 
 
-def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str]) -> list[TextEdit]:
-    """Rewrite each profile's patch list (one edit per profile)."""
+def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str],
+                 upgrading: bool = True) -> list[TextEdit]:
+    """Rewrite each profile's patch list (one edit per profile). Not `upgrading`: leave
+    `/deploy/helm` paths (still valid) and rewrite artifactOverrides patches in place."""
     root = t.root(di)
     edits: list[TextEdit] = []
     for prefix, cfg in config_sections(root):
@@ -279,7 +285,17 @@ def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str]
                 rewritten.append(raw_of(item, t.lines))
                 continue
             path = path_node.value
-            ao = _AO_PATH.match(path)
+            ao = _AO_PATH.match(path) or (None if upgrading else _AO_ANY.match(path))
+            if ao and not upgrading:
+                idx = int(ao.group(2))
+                strategy = strategies.get((int(prefix[1]), idx), strategies.get((None, idx), "fqn"))
+                op = scalar(m.get("op")) or "replace"
+                image = scalar(m.get("value")) or ""
+                for k, v in value_templates(ao.group(3).replace("/", "."), image, strategy).items():
+                    rewritten.append({"op": op, "path": f"/{ao.group(1)}/helm/releases/{idx}/setValueTemplates/{k}",
+                                      "value": v})
+                changed = True
+                continue
             if ao:
                 idx = int(ao.group(1))
                 strategy = strategies.get((int(prefix[1]), idx), strategies.get((None, idx), "fqn"))
@@ -293,7 +309,7 @@ def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str]
                 changed = True
                 continue
             new = path
-            for old, repl in _PATCH_REWRITES:
+            for old, repl in _PATCH_REWRITES if upgrading else _PATCH_REWRITES[:3]:
                 new = new.replace(old, repl)
             raw = raw_of(item, t.lines)
             if new != path:
@@ -325,6 +341,8 @@ def _strategies(t: Text, di: int) -> dict[tuple[int | None, int], str]:
     for prefix, cfg in config_sections(t.root(di)):
         for i, rel in enumerate(release_nodes(cfg)):
             out[(int(prefix[1]) if prefix else None, i)] = release_strategy(rel)
+        for i, rel in enumerate(release_nodes(cfg, ("manifests",))):
+            out.setdefault((int(prefix[1]) if prefix else None, i), release_strategy(rel))
     return out
 
 
