@@ -155,3 +155,37 @@ def test_column_conversion_examples():
                     "the mutation test above still runs on tests/lsp/data")
 def test_examples_are_among_the_sources():
     assert len(sources()) > len(list(DATA.glob("*.yaml")))
+
+
+@pytest.mark.asyncio
+async def test_server_survives_random_incremental_edits(client, tmp_path):
+    """The same kind of mutations, sent to the real server as incremental edits (seeded, so
+    reproducible): every publish stays inside the document and the server keeps answering."""
+    import random
+
+    from lsprotocol import types
+
+    from tests.lsp.conftest import edit, open_doc, wait_diagnostics
+
+    rng = random.Random(20261126)
+    _name, text = sources()[0]
+    uri = (tmp_path / "skaffold.yaml").as_uri()
+    pieces = [p for p in SNIPPETS if p != "\ud800"] + ["", "", "x"]  # the test client's JSON is strict UTF-8
+    await wait_diagnostics(client, uri, after=open_doc(client, uri, text))
+    lines = text.split("\n")
+    for version in range(2, 62):
+        line = rng.randrange(len(lines))
+        start = rng.randrange(len(lines[line]) + 1)
+        end = min(len(lines[line]), start + rng.randrange(4))
+        piece = rng.choice(pieces)
+        piece = piece.replace("\r", "")  # keep the line model simple for the expected text
+        mark = edit(client, uri, version, (line, to_units(lines[line], start)), (line, to_units(lines[line], end)),
+                    piece)
+        new_line = lines[line][:start] + piece + lines[line][end:]
+        lines[line:line + 1] = new_line.split("\n")
+        p = await wait_diagnostics(client, uri, version=version, after=mark, timeout=30)
+        for d in p.diagnostics:
+            assert 0 <= d.range.start.line <= d.range.end.line < len(lines), (version, d)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=0, character=0)))
+    assert hover is None or hover.contents is not None
