@@ -462,3 +462,10 @@ def test_starter_names_artifacts_like_the_manifests_images(shop) -> None:
     assert "    - image: shop-api\n      ko:\n        main: ./cmd/api\n" in raw
     assert "    - image: shop-worker\n      ko:\n        main: ./cmd/worker\n" in raw
     assert "  - resourceType: deployment\n    resourceName: shop-api\n    port: 8080\n" in raw
+
+
+def test_set_values_nested_keys() -> None:
+    led = ws("ledger", "skaffold.yaml")
+    text = led.read_text().replace("        setValueTemplates:\n", "        setValues:\n          image:\n"
+                                   "            §\n        setValueTemplates:\n")
+    assert labels(text, led) == ["repository", "tag"]

@@ -134,3 +134,10 @@ def test_patch_pointer_shows_what_it_names() -> None:
 def test_field_newer_than_the_documents_version() -> None:
     text = md("apiVersion: skaffold/v2beta28\nkind: Config\nbuild:\n  artifacts:\n  - image: a\n    runtime§Type: go\n")
     assert (text or "").startswith("**`runtimeType`** is not part of `skaffold/v2beta28`: it exists since `skaffold/")
+
+
+def test_nested_set_values_key() -> None:
+    led = ws("ledger", "skaffold.yaml")
+    text = led.read_text().replace("        setValueTemplates:\n", "        setValues:\n          image:\n"
+                                   "            reposi§tory: x\n        setValueTemplates:\n")
+    assert md(text, led) == "Chart value **`image.repository`** of `charts/ledger`: default `ledger` (values.yaml, line 2)."

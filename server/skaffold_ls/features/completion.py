@@ -185,12 +185,18 @@ def _count_items(ctx: FeatureContext, cursor: Cursor) -> int:
 def _chart_value_keys(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:
     """Keys of the release's chart values, dotted (`image.repository`), for setValues."""
     path = cursor.path
-    release = path[: path.index(path[-1])] if path else path
-    chart = scalar_text(node_at_path(doc.root, [*release, "chartPath"]))
+    cut = next((i for i, p in enumerate(path) if p in ("setValues", "setValueTemplates")), None)
+    if cut is None:
+        return []
+    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    if chart is None and path[cut - 1:cut] and isinstance(path[cut - 1], int):
+        chart = item_value_from_text(ctx.lines, cursor.replace.start.line, path[:cut], "chartPath")
     base = config_dir(ctx)
     if chart is None or base is None or "{{" in chart:
         return []
-    values = ws.chart_values(base / chart)
+    values: object = ws.chart_values(base / chart)
+    for step in path[cut + 1:]:  # nested `image:` then `repository:` inside setValues
+        values = values.get(str(step)) if isinstance(values, dict) else None
     present = present_keys(ctx.lines, cursor.replace.start.line, cursor.key_col, cursor.doc_start,
                            cursor.doc_end)
     out = []

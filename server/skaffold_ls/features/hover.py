@@ -337,7 +337,7 @@ def _chart_value_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]
     if r.owner != "HelmRelease" or r.prop not in ("setValues", "setValueTemplates") or not r.item:
         return None
     found = release_chart(ctx, doc, path)
-    key = str(path[-1])
+    key = chart_key(path)
     if found is None:
         return None
     chart, folder = found
@@ -378,3 +378,9 @@ def _pointer_markdown(doc: DocAt, t: Target) -> str | None:
     if parent == "" or pointer_layers(root, profile, parent) is not None:
         return f"`{t.text}` is not set; `op: add` creates it (its parent exists)."
     return f"`{t.text}` leads nowhere in this config: skaffold fails with `invalid path` when applying `{name}`."
+
+
+def chart_key(path: list[str | int]) -> str:
+    """The dotted chart value a key inside `setValues`/`setValueTemplates` sets."""
+    cut = next((i for i, p in enumerate(path) if p in ("setValues", "setValueTemplates")), len(path) - 1)
+    return ".".join(str(p) for p in path[cut + 1:])

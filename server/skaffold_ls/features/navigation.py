@@ -20,7 +20,7 @@ from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import _base_dir, artifact_images, sanitize_image
 from skaffold_ls.features.context import DocAt, doc_at, node_at_path
-from skaffold_ls.features.hover import _TEMPLATE_IMAGE, release_chart, target_at
+from skaffold_ls.features.hover import _TEMPLATE_IMAGE, chart_key, release_chart, target_at
 from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
 
@@ -47,7 +47,7 @@ def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
     if t.on_key:
         if r.owner == "HelmRelease" and r.prop in ("setValues", "setValueTemplates") and r.item:
             found = release_chart(ctx, doc, t.path)
-            hit = ws.chart_value(found[1], str(t.path[-1])) if found is not None else None
+            hit = ws.chart_value(found[1], chart_key(t.path)) if found is not None else None
             if hit is not None:
                 return [Location(hit[0].resolve(), hit[1])]
         return []
