@@ -34,7 +34,11 @@ async function palette(page, text, rowText) {
       if (attempt >= 3) {
         throw e;
       }
-      log(`palette attempt ${attempt} failed: ${e.message.split('\n')[0]}`);
+      const shot = spec.out.replace(/\.png$/, `-palette-retry${attempt}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+      const value = await page.locator('.quick-input-widget input').first().inputValue().catch(() => '?');
+      log(`palette attempt ${attempt} failed: ${e.message.split('\n')[0]}; input=${JSON.stringify(value)} rows=${JSON.stringify(rows.slice(0, 5))}; see ${shot}`);
       await page.keyboard.press('Escape');
       await page.waitForTimeout(T(1000));
     }

@@ -112,7 +112,10 @@ export interface BridgeHandlers {
 }
 
 export class Bridge {
+  /** All output lines (skaffold's stdout and stderr, the bridge's own stderr), in arrival order. */
   readonly tail = new Tail(30);
+  /** Only the error stream: skaffold writes its failures there, and stdout/stderr order is racy. */
+  readonly errTail = new Tail(10);
   private proc: ChildProcess | undefined;
   private exited = false;
   private exitPromise: Promise<void>;
@@ -142,8 +145,9 @@ export class Bridge {
       }
       if (e.event === 'log') {
         this.tail.add(e.text);
-      } else if (e.event === 'error') {
-        this.tail.add(`error: ${e.message}`);
+        if (e.stream === 'stderr') {
+          this.errTail.add(e.text);
+        }
       } else if (e.event === 'exit') {
         this.exitCode = e.code;
       }
@@ -154,6 +158,7 @@ export class Bridge {
         return;
       }
       this.tail.add(line);
+      this.errTail.add(line);
       this.handlers.onEvent({ event: 'log', stream: 'stderr', text: line });
     });
     p.stdout!.on('data', (d) => out.push(d));

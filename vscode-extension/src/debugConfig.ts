@@ -108,6 +108,23 @@ export function errorWithTail(message: string, tail: string[], lines = 5): strin
 }
 
 /**
+ * Lines for an error message: the last few output lines for context, then the last error-stream
+ * lines (where skaffold reports failures), without repeats.
+ */
+export function errorLines(all: string[], errors: string[], context = 3, errs = 3): string[] {
+  const picked = [...all.filter((l) => l.trim()).slice(-context), ...errors.filter((l) => l.trim()).slice(-errs)];
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (let i = picked.length - 1; i >= 0; i--) { // keep the last occurrence
+    if (!seen.has(picked[i])) {
+      seen.add(picked[i]);
+      out.unshift(picked[i]);
+    }
+  }
+  return out;
+}
+
+/**
  * A hint and action for well-known failures. `message` is the error itself (only it can say that
  * skaffold is missing: output lines like "app: Not found. Building" must not); `output` adds context.
  */

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Bridge, BridgeEvent, bridgeArgs, ReadyEvent } from './bridge';
-import { chooseDebugConfig, errorAction, errorWithTail, phaseText } from './debugConfig';
+import { chooseDebugConfig, errorAction, errorLines, errorWithTail, phaseText } from './debugConfig';
 import { ToolResolver } from './server';
 import { EXCLUDE_GLOB, listProfiles, NAME_GLOB, orderFiles } from './skaffoldFiles';
 
@@ -231,9 +231,7 @@ export class DebugRunner implements vscode.Disposable {
         if (!e.name) {
           run.errorShown = true;
         }
-        // the bridge's detail is skaffold's output in its own order: prefer it for the last lines
-        const lines = e.detail ? e.detail.split(/\r?\n/) : undefined;
-        void this.showError(run, e.name ? `Skaffold: ${e.name}: ${e.message}` : `Skaffold: ${e.message}`, lines);
+        void this.showError(run, e.name ? `Skaffold: ${e.name}: ${e.message}` : `Skaffold: ${e.message}`);
         break;
       }
       case 'exit':
@@ -284,9 +282,9 @@ export class DebugRunner implements vscode.Disposable {
     }
   }
 
-  private async showError(run: Run, message: string, lines?: string[]): Promise<void> {
-    const last = lines ?? run.bridge.tail.last(8).filter((l) => !l.startsWith('error: '));
-    const text = errorWithTail(message, last);
+  private async showError(run: Run, message: string): Promise<void> {
+    const last = errorLines(run.bridge.tail.last(), run.bridge.errTail.last());
+    const text = errorWithTail(message, last, last.length);
     const { hint, action } = errorAction(message, last);
     const buttons = action === 'settings' ? ['Open Settings', 'Show Output'] : ['Show Output'];
     const a = await vscode.window.showErrorMessage(hint ? `${text} ${hint}` : text, ...buttons);

@@ -85,6 +85,7 @@ test('Bridge: failure keeps the tail (stdout logs and stderr) and the exit code'
   await f.b.waitForExit();
   assert.equal(f.b.exitCode, 3);
   assert.deepEqual(f.b.tail.last(), ['build failed: exit status 1', 'Traceback: boom']);
+  assert.deepEqual(f.b.errTail.last(), ['build failed: exit status 1', 'Traceback: boom']);
 });
 
 test('Bridge: a missing executable becomes an error event and an exit', async () => {

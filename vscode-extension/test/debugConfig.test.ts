@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReadyEvent } from '../src/bridge';
-import { adapterEndpoint, chooseDebugConfig, errorAction, errorWithTail, phaseText } from '../src/debugConfig';
+import { adapterEndpoint, chooseDebugConfig, errorAction, errorLines, errorWithTail, phaseText } from '../src/debugConfig';
 
 function ready(runtime: string, configuration: Record<string, unknown>): ReadyEvent {
   return { event: 'ready', name: 'app', configuration, pod: 'app-1', container: 'app', namespace: 'default', runtime, localPort: 56268, launchJson: '/w/.vscode/launch.json' };
@@ -72,4 +72,12 @@ test('messages', () => {
   assert.equal(errorAction('--skaffold /nonexistent/skaffold: not an executable file').action, 'settings');
   assert.match(errorAction('skaffold exited with status 1', ['error: kubeconfig: no current-context']).hint!, /cluster/);
   assert.equal(errorAction('something').action, 'output');
+});
+
+test('errorLines: context lines then the error stream, even when stderr arrived early', () => {
+  const all = ['build [app] failed: exit status 1', 'Listing files...', 'Building [app]...', 'Deploying', 'Press Ctrl+C to exit'];
+  assert.deepEqual(errorLines(all, ['build [app] failed: exit status 1']),
+    ['Building [app]...', 'Deploying', 'Press Ctrl+C to exit', 'build [app] failed: exit status 1']);
+  assert.deepEqual(errorLines(['a', 'boom'], ['boom']), ['a', 'boom']);
+  assert.deepEqual(errorLines(['', 'x'], []), ['x']);
 });
