@@ -76,3 +76,14 @@ def test_deep_nesting_and_binary_and_size_end_in_findings():
     assert parse(big).findings[0].code == "file-too-large"
     deep_block = "".join(" " * i + f"k{i}:\n" for i in range(1000))
     assert parse(deep_block).findings[0].code == "too-deep"
+
+
+def test_unicode_line_separators_do_not_shift_lines():
+    # LSP counts lines at \n only; libyaml would also break at U+2028 / NEL.
+    pf = parse("a: x\u2028y\nb: [\n")
+    assert pf.findings[0].code == "yaml-syntax"
+    assert pf.findings[0].range.start.line in (1, 2)
+    doc = pf.documents[0]
+    assert doc.scalar_at("a") is not None and doc.scalar_at("a").value == "x y"
+    b = parse("a: 1\u2028\nb: 2\n").documents[0].root_mapping()
+    assert b is not None and b.pair("b").key.range.start.line == 1

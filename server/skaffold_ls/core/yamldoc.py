@@ -210,8 +210,12 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
             Range.of(line, col, line, col + 1))], analysable=False)
     builder = _Builder()
     findings: list[Finding] = [surrogate] if surrogate is not None else []
+    # YAML 1.1 also breaks lines at NEL, LS and PS; LSP and editors do not. Read them
+    # as spaces (one for one, so columns stay put) to keep libyaml's line numbers
+    # the editor's.
+    yaml_text = text.translate(_UNICODE_BREAKS) if _has_unicode_breaks(text) else text
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(yaml_text, Loader=_Loader):
             builder.feed(event)
     except _TooDeep as e:
         builder.abort()
@@ -230,6 +234,13 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
         findings.append(_whole_file("too-deep", "nesting too deep to read"))
     findings.extend(builder.findings)
     return ParsedFile(text, lines, builder.documents, findings)
+
+
+_UNICODE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
+
+
+def _has_unicode_breaks(text: str) -> bool:
+    return "\x85" in text or "\u2028" in text or "\u2029" in text
 
 
 def _whole_file(code: str, message: str) -> Finding:
