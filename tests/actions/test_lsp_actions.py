@@ -211,3 +211,52 @@ async def test_check_fixes_through_lsp(client: LanguageClient, tmp_path: Path, m
     probe = next(d for d in diags if d.code == "liveness-probe-debug")
     actions = await actions_at(client, uri, probe.range, [probe])
     assert any(a.title.startswith("Add a profile that sets `debug: true`") for a in actions)
+
+
+KUBE_CONFIG = pytest_lsp.ClientServerConfig(
+    server_command=CONFIG.server_command,
+    server_env={**__import__("os").environ, "KUBECONFIG": str(KUBE / "remote.yaml")})
+
+
+@pytest_lsp.fixture(config=KUBE_CONFIG)
+async def kube_client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    await start(lsp_client)
+    yield
+    await asyncio.wait_for(lsp_client.shutdown_session(), 10)
+
+
+# every action of the CLI cases, through LSP, gives what the pure API gives
+from .test_cli import CASES  # noqa: E402
+
+
+@pytest.mark.parametrize(("project", "file", "action", "extra"), CASES, ids=[c[2] for c in CASES])
+async def test_every_action_through_lsp(kube_client: LanguageClient, tmp_path: Path, monkeypatch: Any,
+                                        project: str, file: str, action: str, extra: list[str]) -> None:
+    caps_ok(kube_client)
+    monkeypatch.setenv("KUBECONFIG", str(KUBE / "remote.yaml"))
+    from .helpers import all_offers, apply_offer
+
+    folder = copy(project, tmp_path)
+    path = folder / file
+    original = path.read_text(encoding="utf-8")
+    line = int(extra[1]) - 1 if extra[:1] == ["--line"] else None
+    wanted = next(o for o in all_offers(path) if o.action.name == action and o.action.disabled_reason is None
+                  and (line is None or (o.anchor is not None and o.anchor.start.line <= line <= o.anchor.end.line)))
+    want = apply_offer(wanted, path)
+    codes = {f.code for f in wanted.action.diagnostics}
+    uri, mark = await open_file(kube_client, path)
+    published: list[types.PublishDiagnosticsParams] = kube_client.published  # type: ignore[attr-defined]
+    # wait for the checks' round of diagnostics (it carries every code the pure API saw)
+    diags = await diagnostics_with(kube_client, uri, next(iter(codes)), mark) if codes else []
+    if not codes:
+        await diagnostics_with(kube_client, uri, "outdated-api-version", mark, timeout=5) \
+            if "upgrade" in action else await asyncio.sleep(0)
+        diags = next((list(p.diagnostics) for p in reversed(published) if p.uri == uri), [])
+    lines = original.split("\n")
+    whole = types.Range(start=types.Position(line=0, character=0),
+                        end=types.Position(line=len(lines) - 1, character=len(lines[-1])))
+    actions = await actions_at(kube_client, uri, whole, diags)
+    got = next(a for a in actions if a.title == wanted.action.title)
+    assert got.edit is not None
+    out = apply_workspace_edit(got.edit)
+    assert out == want
