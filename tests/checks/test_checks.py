@@ -173,3 +173,16 @@ def test_probes_in_kustomize_folders(tmp_path: Path) -> None:
     (tmp_path / "base" / "d.yaml").write_text(body.replace("PROBE", "httpGet: {port: 80}"), encoding="utf-8")
     assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "liveness-probe-debug"] == [
         (8, "liveness-probe-debug", "info")]
+
+
+def test_helm_numbered_image_variables_count_as_references(tmp_path: Path) -> None:
+    (tmp_path / "chart" / "templates").mkdir(parents=True)
+    (tmp_path / "chart" / "Chart.yaml").write_text("apiVersion: v2\nname: c\nversion: 0.1.0\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n", encoding="utf-8")
+    (tmp_path / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: first\n  - image: second\n"
+        "  - image: third\ndeploy:\n  helm:\n    releases:\n    - name: r\n      chartPath: chart\n"
+        "      setValueTemplates:\n        a: \"{{.IMAGE_FULLY_QUALIFIED}}\"\n        b: \"{{.IMAGE_REPO2}}\"\n",
+        encoding="utf-8")
+    assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "unreferenced-artifact-image"] == [
+        (7, "unreferenced-artifact-image", "warning")]

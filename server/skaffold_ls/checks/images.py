@@ -54,6 +54,10 @@ def check_duplicates(ctx: CheckContext) -> list[Finding]:
 _WORD = re.compile(r"[A-Za-z0-9_./-]+")
 
 
+# skaffold's helm template variables by position: `IMAGE_REPO` (first artifact), `IMAGE_REPO2`...
+_NUMBERED = re.compile(r"IMAGE_(?:FULLY_QUALIFIED|REPO_NO_DOMAIN|REPO|TAG|DIGEST|DOMAIN|NAME)(\d*)\b")
+
+
 def _image_re(image: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9_./-]){re.escape(image)}(?![A-Za-z0-9_/.-])")
 
@@ -166,11 +170,12 @@ def check_unreferenced(ctx: CheckContext) -> list[Finding]:
         has_vars = "IMAGE_" in blob
         required = {scalar(m.get("image")) for a in arts for m in
                     (mapping_of(r) for r in _items(a.node.get("requires"))) if m is not None}
+        numbered = {int(n or 1) for n in _NUMBERED.findall(blob)} if has_vars else set()
         for art in arts:
             if ctx.analysis.parsed.documents[art.doc_index] is not doc or art.section:
                 continue
             image = art.image
-            if not image or is_templated(image) or image in required:
+            if not image or is_templated(image) or image in required or art.index + 1 in numbered:
                 continue
             found = image in words if _WORD.fullmatch(image) else bool(_image_re(image).search(blob))
             if found or f"_{sanitize(image)}}}" in blob or \
