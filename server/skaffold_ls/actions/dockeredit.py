@@ -17,6 +17,9 @@ _GO_BUILD = re.compile(r"\bgo\s+(build|install)\b")
 _SHELL_META = re.compile(r"[|&;<>()$`\\\"'*?\[\]#~]")
 
 
+_CACHE: dict[tuple[object, ...], DockerfileText | None] = {}
+
+
 @dataclass
 class DockerfileText:
     path: Path
@@ -29,11 +32,21 @@ class DockerfileText:
 
     @staticmethod
     def read(path: Path, build_args: dict[str, str] | None = None) -> DockerfileText | None:
+        """The parsed Dockerfile (cached by path, size, mtime and build args: checks re-run often)."""
         try:
+            st = path.stat()
+            key = (str(path), st.st_size, st.st_mtime_ns, tuple(sorted((build_args or {}).items())))
+            if key in _CACHE:
+                return _CACHE[key]
             text = path.read_text(encoding="utf-8")
-            return DockerfileText(path, text, parse_dockerfile_text(text, path=path, build_args=build_args))
+            result: DockerfileText | None = DockerfileText(
+                path, text, parse_dockerfile_text(text, path=path, build_args=build_args))
         except (OSError, UnicodeDecodeError, DockerfileError):
             return None
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = result
+        return result
 
 
 def _instruction_lines(lines: list[str], start: int) -> range:
