@@ -128,3 +128,12 @@ def test_definition_of_a_patch_pointer(tmp_path) -> None:
     ctx, pos = at(text, tmp_path / "skaffold.yaml")
     [loc] = definition_strict(ctx, pos)
     assert loc.range.start == Pos(6, 12)
+
+
+def test_references_in_configs_that_require_this_one() -> None:
+    base = ws("platform", "base", "skaffold.yaml")
+    ctx, pos = at(base.read_text().replace("- image: base-image", "- image: base-im§age"), base,
+                  workspace=ws("platform"))
+    got = [(os.path.relpath(loc.path, ws("platform").resolve()), loc.range.start.line)
+           for loc in references_strict(ctx, pos)]
+    assert got == [("base/skaffold.yaml", 6), ("services/web/skaffold.yaml", 10)]

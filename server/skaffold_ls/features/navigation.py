@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
-from skaffold_ls.core.yamldoc import Scalar
+from skaffold_ls.core.yamldoc import Node, Scalar
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import _base_dir, artifact_images, sanitize_image
@@ -23,6 +23,7 @@ from skaffold_ls.features.context import DocAt, doc_at, node_at_path
 from skaffold_ls.features.hover import _TEMPLATE_IMAGE, chart_key, release_chart, target_at
 from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
+from skaffold_ls.schema.model import VersionSchema
 
 log = logging.getLogger(__name__)
 _ORIGIN = Range.of(0, 0, 0, 0)
@@ -203,26 +204,55 @@ def references_strict(ctx: FeatureContext, pos: Pos, include_declaration: bool =
 def image_references(ctx: FeatureContext, doc: DocAt, image: str, include_declaration: bool = True) -> list[Location]:
     assert ctx.path is not None
     out: list[Location] = []
-    s = sanitize_image(image)
     for info in ctx.analysis.documents:
         schema = info.schema.schema
-        if schema is None:
-            continue
-        for ts in kn.typed_scalars(schema, info.document.root):
-            node = ts.node
-            if not isinstance(node, Scalar):
-                continue
-            if (ts.owner, ts.prop) == ("Artifact", "image"):
-                if node.value == image and include_declaration:
-                    out.append(Location(ctx.path, node.range))
-                continue
-            fk = kn.field_kind(ts.owner, ts.prop)
-            direct = fk is not None and fk.kind == "image" and node.value == image
-            templated = (ts.owner == "HelmRelease" and ts.prop in ("setValueTemplates", "setValues")
-                         and any(m.group(1) == s for m in _TEMPLATE_IMAGE.finditer(node.value)))
-            if direct or templated:
-                out.append(Location(ctx.path, node.range))
+        if schema is not None:
+            out += [Location(ctx.path, r) for r in _refs_in(schema, info.document.root, image, include_declaration)]
+    out += _config_references(ctx, image)
     out += _manifest_references(ctx, image)
+    return out
+
+
+def _refs_in(schema: VersionSchema, root: Node | None, image: str, declarations: bool) -> list[Range]:
+    """Ranges in one document where `image` is built (when `declarations`) or referred to."""
+    s = sanitize_image(image)
+    out: list[Range] = []
+    for ts in kn.typed_scalars(schema, root):
+        node = ts.node
+        if not isinstance(node, Scalar):
+            continue
+        if (ts.owner, ts.prop) == ("Artifact", "image"):
+            if node.value == image and declarations:
+                out.append(node.range)
+            continue
+        fk = kn.field_kind(ts.owner, ts.prop)
+        direct = fk is not None and fk.kind == "image" and node.value == image
+        templated = (ts.owner == "HelmRelease" and ts.prop in ("setValueTemplates", "setValues")
+                     and any(m.group(1) == s for m in _TEMPLATE_IMAGE.finditer(node.value)))
+        if direct or templated:
+            out.append(node.range)
+    return out
+
+
+def _config_references(ctx: FeatureContext, image: str, limit: int = 200) -> list[Location]:
+    """References in the workspace's other skaffold configs (an artifact of a required
+    config used by the configs that require it)."""
+    root = ctx.workspace or (ctx.path.parent if ctx.path is not None else None)
+    if root is None or ctx.path is None:
+        return []
+    here = ctx.path.resolve()
+    out: list[Location] = []
+    for f in ws.scan(root).configs[:limit]:
+        if f.resolve() == here:
+            continue
+        cf = ws.load_config(f)
+        if cf is None or image not in cf.parsed.text:
+            continue
+        for cd in cf.docs:
+            version = cd.document.scalar_at("apiVersion")
+            schema = ctx.store.get(version.value) if version is not None else None
+            if schema is not None:
+                out += [Location(f, r) for r in _refs_in(schema, cd.document.root, image, False)]
     return out
 
 
