@@ -42,6 +42,7 @@ from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze, run_ch
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
+from skaffold_ls.lsp.recognition import is_skaffold_document
 from skaffold_ls.lsp.settings import Settings, parse_settings
 from skaffold_ls.schema.store import SchemaStore
 
@@ -53,8 +54,6 @@ CHECKS_DELAY = 0.3
 # Files whose changes on disk can change what the checks say.
 WATCHED = ["**/Dockerfile*", "**/*.Dockerfile", "**/*.{yaml,yml,json}", "**/go.mod", "**/kustomization*",
            "**/Chart.yaml"]
-NAME_RE = re.compile(r"^(skaffold[^/\\]*|[^/\\]+\.skaffold)\.ya?ml$", re.IGNORECASE)
-CONTENT_RE = re.compile(r"^apiVersion:[ \t]*[\"']?skaffold/", re.MULTILINE)
 
 T = TypeVar("T")
 
@@ -84,18 +83,6 @@ def plain(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return method(params)
 
     return handler
-
-
-def is_skaffold_name(filename: str) -> bool:
-    return bool(NAME_RE.match(filename))
-
-
-def is_skaffold_document(uri: str, text: str) -> bool:
-    """Recognised by file name (skaffold*.yaml, *.skaffold.yaml) or by content (apiVersion: skaffold/...)."""
-    name = uri.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
-    if is_skaffold_name(name):
-        return True
-    return CONTENT_RE.search(text) is not None
 
 
 @dataclass(eq=False)
