@@ -141,3 +141,8 @@ def test_nested_set_values_key() -> None:
     text = led.read_text().replace("        setValueTemplates:\n", "        setValues:\n          image:\n"
                                    "            reposi§tory: x\n        setValueTemplates:\n")
     assert md(text, led) == "Chart value **`image.repository`** of `charts/ledger`: default `ledger` (values.yaml, line 2)."
+
+
+def test_effective_default_where_skaffold_differs_from_its_schema() -> None:
+    text = md(HEAD + "deploy:\n  logs:\n    pre§fix: auto\n") or ""
+    assert "Default: `container` (the schema says `auto`)" in text

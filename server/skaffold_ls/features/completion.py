@@ -250,8 +250,9 @@ def _key_items(ctx: FeatureContext, schema: VersionSchema, d: Definition, cursor
         if (d.name, name) in _deprecated():
             continue
         desc = kn.describe(d.name, name)
-        if spec.default not in (None, "", "{}", "[]"):
-            desc = (desc + "\n\n" if desc else "") + f"Default: `{spec.default}`"
+        shown = kn.default_text(d.name, name, spec.default)
+        if shown:
+            desc = (desc + "\n\n" if desc else "") + shown
         detail = spec.describe()
         if name in d.required:
             detail += " (required)"

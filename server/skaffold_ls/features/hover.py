@@ -143,8 +143,9 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
     facts = []
     default = spec.default if spec.default is not None else (
         target.default if isinstance(target, (TypeSpec, Definition)) else None)
-    if default not in (None, "", "{}", "[]"):
-        facts.append(f"Default: `{default}`")
+    shown = kn.default_text(r.owner, r.prop, default)
+    if shown:
+        facts.append(shown)
     enum = kn.scalar_enum(schema, spec)
     if enum:
         facts.append("Allowed: " + ", ".join(f"`{e}`" for e in enum))

@@ -66,6 +66,24 @@ def field_kind(definition: str | None, prop: str | None) -> FieldKind | None:
     return field_kinds().get(f"{definition}.{prop}")
 
 
+# Where skaffold's code applies another default than the schema states
+# (pkg/skaffold/schema/defaults: an empty log prefix becomes `container`).
+EFFECTIVE_DEFAULTS: dict[tuple[str, str], str] = {
+    ("LogsConfig", "prefix"): "container",
+}
+
+
+def default_text(definition: str, prop: str, schema_default: Any) -> str | None:
+    """How to show a field's default, or None when there is nothing worth saying."""
+    effective = EFFECTIVE_DEFAULTS.get((definition, prop))
+    if effective is not None and effective != schema_default:
+        note = f" (the schema says `{schema_default}`)" if schema_default not in (None, "") else ""
+        return f"Default: `{effective}`{note}"
+    if schema_default in (None, "", "{}", "[]"):
+        return None
+    return f"Default: `{schema_default}`"
+
+
 def docs_url(version: str) -> str:
     return DOCS_URL.format(version=version.removeprefix("skaffold/"))
 
