@@ -133,9 +133,6 @@ def test_go_breakpoint_hits_with_generated_config(case: Case, go_workspaces: Any
         "process": {"argv": ["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
                              "--listen=127.0.0.1:{port}", str(binary)],
                     "cwd": str(binary.parent), "showOutput": True,
-                    # the pod counts as started once the app serves: Delve's own --continue client
-                    # can otherwise resume the target behind an early debugger's back
-                    "waitPorts": [app_port],
                     "env": {"PORT": str(app_port), "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"], "HOME": env["HOME"]}},
     }]}
     run = bridge_run(ws, scenario)
@@ -153,8 +150,8 @@ def test_go_breakpoint_hits_with_generated_config(case: Case, go_workspaces: Any
 
     try:
         frame = attach_and_wait_hit(expanded, local_file, line, trigger, wait=20)
-    except TimeoutError as e:
-        out = [ev["text"] for ev in run.events if ev["event"] == "log"][-25:]
+    except (TimeoutError, KeyError) as e:
+        out = [*[ev["text"] for ev in run.events if ev["event"] == "log"][-25:], f"ready: {ready}"]
         raise AssertionError(f"{e}; last output of the stand-in and dlv:\n" + "\n".join(out)) from e
     assert frame is not None, "breakpoint not hit with the generated configuration"
     assert frame["line"] == line

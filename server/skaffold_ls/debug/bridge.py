@@ -155,6 +155,7 @@ class Bridge:
         self.skaffold = skaffold
         self.emit = Emitter(json_mode, out, err)
         self.forward_timeout = forward_timeout
+        self.dlv_timeout = 5.0
         self.env = env
         self.q: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.joiner: Joiner | None = None
@@ -267,6 +268,10 @@ class Bridge:
                     open_streams.discard(item)
                 elif kind == "event":
                     self._event(item)
+                elif kind == "dlv-ready":
+                    ready, t_event, verdict = item
+                    if self.joiner is not None and ready.container.key in self.joiner.containers:
+                        self._ready(ready, t_event, first=False, dlv_checked=verdict)
                 elif kind == "events-error":
                     self.emit.note(f"event stream: {item}")
                 elif kind == "signal":
@@ -355,7 +360,7 @@ class Bridge:
                 self.emit.note("warning: " + w)
         return self._mappings[key]
 
-    def _ready(self, r: Ready, t0: float, first: bool) -> None:
+    def _ready(self, r: Ready, t0: float, first: bool, dlv_checked: str | None = None) -> None:
         from skaffold_ls.debug.mapping import make_configuration, normalize_runtime, vscode_path
         from skaffold_ls.debug.netcheck import listening
 
@@ -368,6 +373,9 @@ class Bridge:
             self._forward_failed(r)
             return
         runtime = normalize_runtime(c.runtime)
+        if runtime == "go" and f.port_name == "dlv" and dlv_checked is None:
+            threading.Thread(target=self._wait_dlv_running, args=(r, t0), daemon=True).start()
+            return
         name = self._name_for(c.namespace, c.pod, c.container, c.artifact)
         mapping = self._mapping(c.artifact, runtime or "", c.working_dir)
         runtime = runtime or mapping.runtime
@@ -395,7 +403,24 @@ class Bridge:
             "mapping": f"source map {maps} ({mapping.how})",
             "confidence": mapping.confidence,
             "latencyMs": round((time.monotonic() - t0) * 1000, 2),
+            **({"delve": dlv_checked} if dlv_checked else {}),
         })
+
+    def _wait_dlv_running(self, r: Ready, t0: float) -> None:
+        """Report a Delve container only once its target runs (see dlvcheck.py)."""
+        from skaffold_ls.debug.dlvcheck import dlv_running
+
+        host = r.forward.address if r.forward.address not in ("", "0.0.0.0", "::") else "127.0.0.1"
+        deadline = time.monotonic() + self.dlv_timeout
+        polls = 0
+        while True:
+            state = dlv_running(host, r.forward.local_port, timeout=0.5)
+            polls += 1
+            if state is not False or time.monotonic() >= deadline:
+                break  # running, not Delve / no answer (proceed), or halted by someone else
+            time.sleep(0.05)
+        verdict = {True: "running", None: "unknown"}.get(state, "halted")
+        self.q.put(("dlv-ready", (r, t0, f"{verdict} after {polls} poll(s)")))
 
     def _check_pending(self) -> None:
         if not self.pending:
