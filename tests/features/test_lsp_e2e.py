@@ -189,3 +189,16 @@ async def test_completion_of_references_across_configs(client: LanguageClient) -
     assert items[0].label == "{{.IMAGE_REPO_ledger}}"
     assert isinstance(items[0].text_edit, types.TextEdit)
     assert items[0].text_edit.new_text == '"{{.IMAGE_REPO_ledger}}"'
+
+
+async def test_helm_values_and_patch_pointers_through_the_server(client: LanguageClient) -> None:
+    led = ws("ledger", "skaffold.yaml")
+    uri, _ = await opened(client, led)
+    lines = led.read_text().split("\n")
+    ptr = next(i for i, line in enumerate(lines) if "path: /deploy/helm/releases/0/setValues" in line)
+    h = await client.text_document_hover_async(types.HoverParams(text_document=doc_id(uri), position=pos(ptr, 20)))
+    assert h is not None and "is not set; `op: add` creates it" in h.contents.value  # type: ignore[union-attr]
+    locs = await client.text_document_definition_async(types.DefinitionParams(
+        text_document=doc_id(uri), position=pos(17, 12)))  # `image.repository` in setValueTemplates
+    assert isinstance(locs, list) and len(locs) == 1
+    assert locs[0].uri.endswith("charts/ledger/values.yaml") and locs[0].range.start == pos(1, 2)  # type: ignore[union-attr]
