@@ -8,7 +8,8 @@
   bridge RSS                 ≤ 60 MB   (VmHWM, the peak resident set, of the bridge after ready)
 
 The stand-in (tests/standins/skaffold) plays `skaffold debug` because no skaffold binary or
-cluster exists here; its "container" is a plain TCP listener. Usage:
+cluster exists here; its "container" is a real `dlv exec --headless --continue` of a small Go app
+(or, without Go/Delve, a plain TCP listener posing as debugpy). Usage:
   python benchmarks/bridge.py [--runs 7] [--containers 1]
 """
 
@@ -43,6 +44,31 @@ def rss_mb(pid: int) -> tuple[float, float]:
     return vals.get("VmRSS", float("nan")), vals.get("VmHWM", float("nan"))
 
 
+def container_process(tmp: Path) -> tuple[str, dict]:
+    """A real `dlv exec --headless` of a small Go app when Go and Delve are installed (the bridge
+    asks Delve whether the target runs before `ready`), else a plain listener posing as debugpy."""
+    if shutil.which("go") and shutil.which("dlv"):
+        app = tmp / "bin" / "app"
+        if not app.exists():
+            src = tmp / "src"
+            shutil.copytree(REPO / "tests" / "fixtures" / "debug" / "ko", src)
+            cache = REPO / ".cache" / "gotest"
+            env = dict(os.environ, GOCACHE=str(cache / "gocache"), GOPATH=str(cache / "gopath"), GOFLAGS="-mod=mod",
+                       GOPROXY="off", CGO_ENABLED="0")
+            subprocess.run(["go", "build", "-gcflags=all=-N -l", "-o", str(app), "."], cwd=src, env=env, check=True)
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            app_port = sock.getsockname()[1]
+        # waitPorts: events once the app serves, as in a cluster where the kubectl port-forward
+        # is set up well after Delve resumed its target (else `ready` waits for Delve, by design)
+        return "go", {"argv": ["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
+                               "--listen=127.0.0.1:{port}", str(app)],
+                      "env": {"PORT": str(app_port), "XDG_CONFIG_HOME": str(tmp / "xdg")}, "waitPorts": [app_port]}
+    return "python", {"argv": LISTENER}
+
+
 def one_run(tmp: Path, n_containers: int) -> dict[str, float]:
     ws = tmp / "ws"
     if ws.exists():
@@ -50,9 +76,11 @@ def one_run(tmp: Path, n_containers: int) -> dict[str, float]:
     shutil.copytree(FIXTURE, ws)
     log = tmp / "standin.log"
     log.unlink(missing_ok=True)
+    runtime, process = container_process(tmp)
+    ports = {"dlv": 56268} if runtime == "go" else {"dap": 5678}
     scenario = {"containers": [
-        {"pod": f"web{i}-6d4b7c9f8d-x2x9q", "container": f"web{i}", "artifact": "skaffold-example", "runtime": "go",
-         "workingDir": "/", "ports": {"dlv": 56268}, "process": {"argv": LISTENER}} for i in range(n_containers)]}
+        {"pod": f"web{i}-6d4b7c9f8d-x2x9q", "container": f"web{i}", "artifact": "skaffold-example",
+         "runtime": runtime, "workingDir": "/", "ports": ports, "process": process} for i in range(n_containers)]}
     (tmp / "scenario.json").write_text(json.dumps(scenario))
     env = dict(os.environ, SKAFFOLD_STANDIN_SCENARIO=str(tmp / "scenario.json"), SKAFFOLD_STANDIN_LOG=str(log))
     env["PYTHONPATH"] = str(REPO / "server") + os.pathsep + env.get("PYTHONPATH", "")
