@@ -107,3 +107,15 @@ def test_refuses_to_overwrite_created_file(tmp_path: Path) -> None:
     (work / "Dockerfile").write_text("FROM scratch\n", encoding="utf-8")
     o = offer(work / "skaffold.yaml", "ko-to-docker")  # picks Dockerfile.ko instead
     assert work / "Dockerfile.ko" in o.action.edit.creates  # type: ignore[union-attr]
+
+
+def test_bom_and_missing_final_newline_survive(tmp_path: Path) -> None:
+    path = tmp_path / "skaffold.yaml"
+    path.write_bytes(b"\xef\xbb\xbfapiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n"
+                     b"  - image: a\n    contxt: .")
+    proc = fix(tmp_path, "--action", "rename-key", "skaffold.yaml")
+    assert proc.stdout.endswith("+    context: .\n\\ No newline at end of file\n")
+    proc = fix(tmp_path, "--action", "rename-key", "--apply", "skaffold.yaml")
+    assert proc.returncode == 0
+    assert path.read_bytes().endswith(b"  - image: a\n    context: .")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfapiVersion")

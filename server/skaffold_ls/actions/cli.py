@@ -28,8 +28,25 @@ def _offers(path: Path, text: str, store: SchemaStore, line: int | None) -> list
     return offers(ctx, rng, diagnostics)
 
 
+_BOM = "\ufeff"
+_had_bom: set[Path] = set()
+
+
 def _read(path: Path) -> str:
-    return path.read_bytes().decode("utf-8-sig")
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        _had_bom.add(path)
+    return data.decode("utf-8-sig")
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text((_BOM if path in _had_bom else "") + text, encoding="utf-8", newline="")
+
+
+def _diff(old: str, new: str, a: str, b: str) -> None:
+    """A unified diff `patch` accepts (with the no-newline marker)."""
+    for line in difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), a, b):
+        sys.stdout.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -103,16 +120,13 @@ def run(args: argparse.Namespace) -> int:
             if p in created and p.exists():
                 print(f"skaffold-ls: {p} exists; not overwritten", file=sys.stderr)
                 return 1
-            p.write_text(t, encoding="utf-8", newline="")
+            _write(p, t)
             print(f"skaffold-ls: wrote {_rel(p)}", file=sys.stderr)
         return 0
     for p, t in changed.items():
-        old = _read(p)
-        sys.stdout.writelines(difflib.unified_diff(
-            old.splitlines(keepends=True), t.splitlines(keepends=True), f"a/{_rel(p)}", f"b/{_rel(p)}"))
+        _diff(_read(p), t, f"a/{_rel(p)}", f"b/{_rel(p)}")
     for p, t in created.items():
-        sys.stdout.writelines(difflib.unified_diff(
-            [], t.splitlines(keepends=True), "/dev/null", f"b/{_rel(p)}"))
+        _diff("", t, "/dev/null", f"b/{_rel(p)}")
     return 0
 
 
