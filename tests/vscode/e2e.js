@@ -61,7 +61,13 @@ async function goTo(page, line, col) {
   await page.keyboard.type(`${line}:${col}`);
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: T(5000) }).catch(() => {});
-  await page.waitForTimeout(T(300));
+  // "Debug: Toggle Breakpoint" and Ctrl+Space need the editor focused again
+  const focused = page.locator('.monaco-editor.focused').first();
+  if (!(await focused.waitFor({ timeout: T(3000) }).then(() => true).catch(() => false))) {
+    log('editor not focused after go-to-line: clicking into it');
+    await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    await goTo(page, line, col);
+  }
 }
 
 function httpGet(url, timeoutMs) {
