@@ -302,3 +302,23 @@ def test_debug_never_imports_the_kubernetes_client(ws: Path, bridge_run: Any) ->
     imported = {line.split("|")[-1].strip() for line in run.stderr if line.startswith("import time:")}
     assert "skaffold_ls.debug.bridge" in imported  # the profile did record our imports
     assert not any(m == "kubernetes" or m.startswith("kubernetes.") for m in imported)
+
+
+def test_skaffold_args_profile_and_monorepo_context_drive_the_mapping(tmp_path: Path, bridge_run: Any) -> None:
+    ws = copy_fixture("monorepo", tmp_path / "ws")
+    run = bridge_run(ws, {"containers": [container("api-7c9d5b6f4d-x2x9q", name="api", artifact="api")]},
+                     skaffold_args=["-p", "dev", "--tail"])
+    ready = run.wait_event("ready")
+    assert ready["configuration"]["substitutePath"] == [{"from": "${workspaceFolder}/services/api", "to": "/workspace"}]
+    assert ready["confidence"] == "derived" and "stage 'builder'" in ready["mapping"]
+    assert run.stop() == 0
+
+
+def test_netcore_gets_a_kubectl_exec_configuration(ws: Path, bridge_run: Any) -> None:
+    run = bridge_run(ws, {"containers": [{"pod": "dotnet-7c9d5b6f4d-x2x9q", "container": "api", "artifact": "dotnet-api",
+                                          "runtime": "netcore", "workingDir": "/app", "ports": {}}]})
+    run.wait_for(lambda e: e["event"] == "log" and "coreclr" in e["text"])
+    cfg = entries(ws)["skaffold: dotnet-api"]
+    assert cfg["type"] == "coreclr" and cfg["processId"] == "1"
+    assert cfg["pipeTransport"]["pipeArgs"] == ["exec", "-i", "-n", "default", "-c", "api", "dotnet-7c9d5b6f4d-x2x9q", "--"]
+    assert run.stop() == 0
