@@ -322,3 +322,15 @@ def test_netcore_gets_a_kubectl_exec_configuration(ws: Path, bridge_run: Any) ->
     assert cfg["type"] == "coreclr" and cfg["processId"] == "1"
     assert cfg["pipeTransport"]["pipeArgs"] == ["exec", "-i", "-n", "default", "-c", "api", "dotnet-7c9d5b6f4d-x2x9q", "--"]
     assert run.stop() == 0
+
+
+def test_launch_config_cloud_code_form(tmp_path: Path) -> None:
+    ws = copy_fixture("guide", tmp_path / "ws")
+    r = _run_cli(["launch-config", "--workspace", str(ws), "--cloud-code"], ws)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    cc = data["configurations"][-1]
+    assert cc["type"] == "cloudcode.kubernetes" and cc["request"] == "launch"
+    assert cc["skaffoldConfig"] == "${workspaceFolder}/skaffold.yaml"
+    assert cc["debug"] == [{"image": "skaffold-example", "sourceFileMap": {"${workspaceFolder}": "/go"}}]
+    assert data["compounds"][0]["configurations"] == ["skaffold: skaffold-example"]

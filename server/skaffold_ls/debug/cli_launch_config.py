@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
         print("skaffold-ls: error: no build artifacts in the skaffold config", file=sys.stderr)
         return 1
     compounds = [compound_for(configs)] if configs else []
+    if args.cloud_code:
+        from skaffold_ls.debug.offline import cloud_code_configuration
+
+        configs = [*configs, cloud_code_configuration(workspace, Path(args.filename) if args.filename else None, results)]
     if not args.write:
         print(json.dumps({"configurations": configs, "compounds": compounds}, indent=4, ensure_ascii=False))
         return 0

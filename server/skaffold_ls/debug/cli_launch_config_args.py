@@ -14,5 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only these configs (metadata.name), as `skaffold -m`")
     parser.add_argument("--write", action="store_true",
                         help="write them into launch.json instead of printing them")
+    parser.add_argument("--cloud-code", action="store_true",
+                        help="also the user's guide's Cloud Code form (type cloudcode.kubernetes, debug[].sourceFileMap)")
     parser.add_argument("--launch-json", metavar="PATH",
                         help="launch.json to write (default: WORKSPACE/.vscode/launch.json)")

@@ -62,3 +62,31 @@ def offline_configurations(
 
 def compound_for(configs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {"name": COMPOUND_NAME, "configurations": [c["name"] for c in configs], "stopAll": True}
+
+
+def cloud_code_configuration(workspace: Path, skaffold_file: Path | None, results: Sequence[OfflineConfig]) -> dict[str, Any]:
+    """The user's guide's Cloud Code launch entry: Cloud Code runs skaffold itself; `debug[]`
+    carries one `sourceFileMap` per artifact, written local → remote as in that guide (whose
+    ko example maps `${workspaceFolder}` to itself). Not verified against Cloud Code here."""
+    from skaffold_ls.debug.mapping import cloud_code_debug_entry, vscode_path
+
+    path = skaffold_file if skaffold_file is not None else Path("skaffold.yaml")
+    path = path if path.is_absolute() else workspace.resolve() / path
+    debug = []
+    for r in results:
+        if r.configuration is None:
+            continue
+        entry = cloud_code_debug_entry(r.artifact.image, None, r.mapping, workspace)
+        if not r.mapping.maps and r.artifact.builder == "ko":
+            entry["sourceFileMap"] = {"${workspaceFolder}": "${workspaceFolder}"}
+        debug.append(entry)
+    return {
+        "name": "skaffold: Cloud Code",
+        "type": "cloudcode.kubernetes",
+        "request": "launch",
+        "skaffoldConfig": vscode_path(path, workspace.resolve()),
+        "watch": True,
+        "cleanUp": True,
+        "portForward": True,
+        "debug": debug,
+    }
