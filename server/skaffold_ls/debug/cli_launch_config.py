@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     path = Path(args.launch_json) if args.launch_json else workspace / ".vscode" / "launch.json"
     try:
-        changed = upsert_launch_json(path, configs, compounds, managed_keys=MANAGED_KEYS)
+        managed = (*MANAGED_KEYS, "skaffoldConfig", "debug")  # Cloud Code form; watch/cleanUp stay the user's
+        changed = upsert_launch_json(path, configs, compounds, managed_keys=managed)
     except (LaunchJsonError, OSError) as e:
         print(f"skaffold-ls: error: {e}", file=sys.stderr)
         return 2
