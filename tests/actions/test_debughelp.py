@@ -94,3 +94,15 @@ def test_check_fixes(project: str, name: str) -> None:
     out = apply_offer(offer(path, name), path)[path]
     expect(PROJECTS / project / "expected" / f"{name}.yaml", out)
     assert errors_in(out, path) == []
+
+
+def test_helm_debug_profile_name_is_unique(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "helm-chart"
+    shutil.copytree(PROJECTS / "helm-chart", folder, ignore=shutil.ignore_patterns("expected"))
+    path = folder / "skaffold.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "profiles:\n- name: debug-algo-ability-api-no-probes\n",
+                    encoding="utf-8")
+    out = apply_offer(offer(path, "helm-debug-switch"), path)[path]
+    assert "- name: debug-algo-ability-api-no-probes-2\n" in out

@@ -298,6 +298,12 @@ def helm_releases(root: Mapping) -> list[tuple[list[str | int], str, int, Mappin
     return out
 
 
+def _profile_names(root: Mapping) -> set[str | None]:
+    profiles = sequence_of(root.get("profiles"))
+    return {scalar(m.get("name")) for m in (mapping_of(i) for i in (profiles.items if profiles else []))
+            if m is not None}
+
+
 def helm_switch_offers(ctx: ActionContext) -> list[Offer]:
     if ctx.folder is None:
         return []
@@ -333,7 +339,13 @@ def helm_switch_offers(ctx: ActionContext) -> list[Offer]:
                     patches.append({"op": "add", "path": f"{base}/{key}", "value": off})
                 else:
                     patches.append({"op": "add", "path": base, "value": {key: off}})
-            profile = {"name": f"debug-{name}-no-probes", "activation": [{"command": "debug"}], "patches": patches}
+            existing = _profile_names(root)
+            pname = f"debug-{name}-no-probes"
+            n = 2
+            while pname in existing:
+                pname = f"debug-{name}-no-probes-{n}"
+                n += 1
+            profile = {"name": pname, "activation": [{"command": "debug"}], "patches": patches}
             try:
                 edit = add_to_list(t, root, "profiles", profile, [])
             except EditError as e:
