@@ -126,9 +126,29 @@ async function debug(page) {
   await openFile(page, spec.file);
   await goTo(page, spec.line, 1);
   const glyph = '.codicon-debug-breakpoint, .codicon-debug-breakpoint-unverified';
-  await palette(page, 'Debug: Toggle Breakpoint'); // (F9 does not reach VS Code in headless Chromium)
-  at('wait for the breakpoint glyph');
-  await page.waitForSelector(glyph, { timeout: T(10000) });
+  // click the gutter (glyph margin) left of the line, as a user does. VS Code accepts breakpoints
+  // in a language only once it has read the debugger contributions, which can lag the first
+  // seconds after start: retry, then fall back to the palette.
+  at('click the gutter of the breakpoint line');
+  const target = page.locator('.monaco-editor .view-line', { hasText: spec.lineText }).first();
+  let set = false;
+  for (let attempt = 0; attempt < 10 && !set; attempt++) {
+    const lineBox = await target.boundingBox();
+    const marginBox = await page.locator('.monaco-editor .margin .glyph-margin').first().boundingBox()
+      ?? await page.locator('.monaco-editor .margin').first().boundingBox();
+    if (lineBox && marginBox) {
+      const x = marginBox.x + Math.min(8, marginBox.width / 2);
+      const y = lineBox.y + lineBox.height / 2;
+      await page.mouse.move(x, y);
+      await page.mouse.click(x, y);
+    }
+    set = await page.waitForSelector(glyph, { timeout: T(1500) }).then(() => true).catch(() => false);
+  }
+  if (!set) {
+    await palette(page, 'Debug: Toggle Breakpoint');
+    at('wait for the breakpoint glyph');
+    await page.waitForSelector(glyph, { timeout: T(10000) });
+  }
   log('breakpoint set on', spec.file, spec.line);
   await palette(page, 'Skaffold: Debug on Kubernetes');
   at('wait for the debug toolbar (bridge → ready → session)');

@@ -374,7 +374,7 @@ def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_
         suffix = "" if stop_with == "command" else "-toolbar"
         res = drive(tools, {"mode": "debug", "url": url, "out": str(ARTIFACTS / f"c-debug-paused{suffix}.png"),
                             "outStopped": str(ARTIFACTS / f"c-debug-stopped{suffix}.png"), "stopWith": stop_with,
-                            "file": "main.go", "line": line,
+                            "file": "main.go", "line": line, "lineText": "breakpoint target",
                             "trigger": f"http://127.0.0.1:{app_port}/", "expectFunction": "handler"}, timeout=400)
         assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
         top = str(res["top"])
@@ -526,7 +526,7 @@ def test_debug_python_container_stops_at_breakpoint(code_server, tools: Tools, t
         url = cs.start(ws)
         res = drive(tools, {"mode": "debug", "url": url, "out": str(ARTIFACTS / "c-debug-python-paused.png"),
                             "outStopped": str(ARTIFACTS / "c-debug-python-stopped.png"), "stopWith": "command",
-                            "file": "app.py", "line": line, "expectFunction": "compute"}, timeout=400)
+                            "file": "app.py", "line": line, "lineText": "breakpoint target", "expectFunction": "compute"}, timeout=400)
         assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
         top = str(res["top"])
         assert "compute" in top and "app.py" in top and str(line) in top, res["frames"]
