@@ -101,8 +101,8 @@ def test_same_container_name_in_two_pods_gets_two_entries(ws: Path, bridge_run: 
 
 def test_terminated_and_replaced_pod_update_the_entry(ws: Path, bridge_run: Any) -> None:
     run = bridge_run(ws, {"containers": [container(
-        "web-6d4b7c9f8d-x2x9q", then=[{"after": 0.8, "action": "replace", "pod": "web-6d4b7c9f8d-q7k2m"},
-                                      {"after": 1.5, "action": "terminate"}])]})
+        "web-6d4b7c9f8d-x2x9q", then=[{"after": 2.0, "action": "replace", "pod": "web-6d4b7c9f8d-q7k2m"},
+                                      {"after": 2.0, "action": "terminate"}])]})
     first = run.wait_event("ready")
     term = run.wait_event("terminated")
     assert term["pod"] == "web-6d4b7c9f8d-x2x9q" and term["name"] == first["name"]
@@ -334,3 +334,20 @@ def test_launch_config_cloud_code_form(tmp_path: Path) -> None:
     assert cc["skaffoldConfig"] == "${workspaceFolder}/skaffold.yaml"
     assert cc["debug"] == [{"image": "skaffold-example", "sourceFileMap": {"${workspaceFolder}": "/go"}}]
     assert data["compounds"][0]["configurations"] == ["skaffold: skaffold-example"]
+
+
+def test_killed_bridge_still_stops_skaffold(ws: Path, bridge_run: Any) -> None:
+    """SIGKILL cannot be handled: skaffold gets SIGINT from the kernel (parent-death signal, Linux)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("parent-death signal is Linux-only")
+    run = bridge_run(ws, {"containers": [container("web-6d4b7c9f8d-x2x9q")]})
+    ready = run.wait_event("ready")
+    starting = next(e for e in run.events if e["event"] == "status" and "pid" in e)
+    skaffold_pid = starting["pid"]
+    run.proc.kill()
+    run.proc.wait(10)
+    deadline = time.time() + 15
+    while (listening(ready["localPort"]) or os.path.exists(f"/proc/{skaffold_pid}")) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not listening(ready["localPort"]), "the container stand-in survived the bridge"
+    assert not os.path.exists(f"/proc/{skaffold_pid}"), "skaffold survived the bridge"

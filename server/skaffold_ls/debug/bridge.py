@@ -79,17 +79,23 @@ class Emitter:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.lock = threading.Lock()
+        self.broken = False
 
     def _json(self, obj: dict[str, Any]) -> None:
-        with self.lock:
-            self.out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
-            self.out.flush()
+        self._write(self.out, json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
 
     def human(self, text: str, stream: str = "stdout") -> None:
-        f = self.out if stream == "stdout" else self.err
+        self._write(self.out if stream == "stdout" else self.err, text + "\n")
+
+    def _write(self, f: TextIO, text: str) -> None:
         with self.lock:
-            f.write(text + "\n")
-            f.flush()
+            if self.broken:
+                return
+            try:
+                f.write(text)
+                f.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                self.broken = True  # the editor went away: the bridge stops skaffold
 
     def status(self, phase: str, message: str, **extra: Any) -> None:
         if self.json_mode:
@@ -285,6 +291,9 @@ class Bridge:
                         threading.Thread(target=self.runner.stop, kwargs={"interrupt_grace": 0.0, "term_grace": 2.0},
                                          daemon=True).start()
                 self._check_pending()
+                if self.emit.broken and stopper is None:
+                    stopper = threading.Thread(target=self.runner.stop, daemon=True)
+                    stopper.start()
             self.runner.proc.wait() if self.runner.proc else None
             self.runner.reap_group()
             # drain events already received before skaffold exited
@@ -295,6 +304,10 @@ class Bridge:
                     break
                 if kind == "event":
                     self._event(item)
+        except BaseException:
+            # never leave skaffold running behind a crashed bridge
+            self.runner.stop(interrupt_grace=10.0, term_grace=3.0)
+            raise
         finally:
             for signum, h in old_handlers.items():
                 signal.signal(signum, h)

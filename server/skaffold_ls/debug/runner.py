@@ -14,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -69,6 +70,16 @@ def user_rpc_port(args: Sequence[str]) -> int | None:
     return None
 
 
+def _interrupt_when_parent_dies() -> None:
+    """In the child: SIGINT (skaffold's clean shutdown) if the bridge dies without stopping it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, int(signal.SIGINT))  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class SkaffoldProcess:
     def __init__(self, argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
         self.argv = argv
@@ -88,6 +99,7 @@ class SkaffoldProcess:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
+                preexec_fn=_interrupt_when_parent_dies if sys.platform.startswith("linux") else None,
             )
         except OSError as e:
             raise RunnerError(f"cannot start {self.argv[0]}: {e.strerror or e}") from e
