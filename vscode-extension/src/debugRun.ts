@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Bridge, BridgeEvent, bridgeArgs, ReadyEvent } from './bridge';
 import { chooseDebugConfig, errorAction, errorLines, errorWithTail, phaseText } from './debugConfig';
 import { ToolResolver } from './server';
+import { expandVariables } from './settings';
 import { EXCLUDE_GLOB, listProfiles, NAME_GLOB, orderFiles } from './skaffoldFiles';
 
 const NO_PROFILE = '(no profile)';
@@ -163,7 +164,8 @@ export class DebugRunner implements vscode.Disposable {
       }
       return;
     }
-    const skaffoldPath = await this.tools.trusted<string>('skaffold.path', folder.uri);
+    const rawSkaffold = await this.tools.trusted<string>('skaffold.path', folder.uri);
+    const skaffoldPath = rawSkaffold ? expandVariables(rawSkaffold, folder.uri.fsPath) : undefined;
     const args = bridgeArgs(tool.prefix, folder.uri.fsPath, { skaffoldPath: skaffoldPath || undefined, file, profile: profile ?? undefined });
     const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
     this.output.clear();
@@ -261,6 +263,8 @@ export class DebugRunner implements vscode.Disposable {
     const ok = await vscode.debug.startDebugging(run.folder, choice.config as vscode.DebugConfiguration);
     if (!ok) {
       this.output.appendLine(`[skaffold-ls] could not start the debug session ${choice.config.name}`);
+      void vscode.window.showWarningMessage(`Skaffold: could not start debugging ${e.name} (127.0.0.1:${e.localPort}); `
+        + `the attach configuration is in ${e.launchJson}.`, 'Show Output').then((a) => a && this.output.show());
     }
   }
 
