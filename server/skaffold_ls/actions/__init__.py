@@ -15,17 +15,34 @@ Every action's `name` is stable and is what `skaffold-ls fix --action NAME` take
 
 from __future__ import annotations
 
-from skaffold_ls.actions.registry import ACTION_NAMES, Offer, offers
-from skaffold_ls.core.findings import Finding, Range
-from skaffold_ls.core.textedit import apply_text_edits
-from skaffold_ls.features.types import CodeAction, FeatureContext
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from skaffold_ls.core.findings import Finding, Range
+    from skaffold_ls.features.types import CodeAction, FeatureContext
 
 __all__ = ["ACTION_NAMES", "Offer", "apply_text_edits", "code_actions", "offers", "resolve"]
 
 
 def code_actions(ctx: FeatureContext, range: Range, diagnostics: list[Finding]) -> list[CodeAction]:
+    from skaffold_ls.actions.registry import offers
+
     return [o.action for o in offers(ctx, range, diagnostics)]
 
 
 def resolve(action: CodeAction) -> CodeAction:
     return action
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy on purpose: every `skaffold-ls` invocation imports `actions.cli_args` to build
+    # its parser, and must not pay for the whole actions package (and the core) to do so.
+    if name in ("ACTION_NAMES", "Offer", "offers"):
+        from skaffold_ls.actions import registry
+
+        return getattr(registry, name)
+    if name == "apply_text_edits":
+        from skaffold_ls.core.textedit import apply_text_edits
+
+        return apply_text_edits
+    raise AttributeError(name)

@@ -174,9 +174,11 @@ def completion_item(item: ft.CompletionItem, index: LineIndex, snippets: bool) -
 
 
 def _strip_snippet(text: str) -> str:
-    """A snippet as plain text for clients without snippet support: `${1:x}` → `x`, `$1` → ``."""
+    """A snippet as plain text for clients without snippet support: `${1:x}` → `x`, `$1` → ``,
+    a choice `${1|ko,docker|}` → its first option."""
     import re
 
+    text = re.sub(r"\$\{\d+\|([^,|}]*)[^}]*\|\}", r"\1", text)
     text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", text)
     text = re.sub(r"\$\{\d+\}|\$\d+", "", text)
     return text.replace("\\$", "$").replace("\\}", "}")

@@ -399,6 +399,9 @@ class SkaffoldLanguageServer(LanguageServer):
 
     def _on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
         """Files on disk changed: the checks of every open skaffold document may say something else now."""
+        from skaffold_ls.features import workspace
+
+        workspace.invalidate()  # completion's scans of go.mod, charts and manifests are stale too
         open_uris = set(self.workspace.text_documents)
         for state in list(self.docs.values()):
             if state.analysis is None or state.version is None:
