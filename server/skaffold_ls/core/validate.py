@@ -265,10 +265,9 @@ class _Validator:
                          {"definition": d.name, "property": name, "since": moved.since})
         for name in d.required:
             if name not in present:
-                target = _first_line(node) if not path else _first_line(node)
                 self.add("missing-required", Severity.ERROR,
                          f"missing required key `{name}` in `{_label(path) or 'the config'}`",
-                         target, {"key": name, "path": path})
+                         _first_line(node), {"key": name, "path": path})
         if d.alternatives:
             self.check_one_of(d, present, path)
 

@@ -565,7 +565,7 @@ class Location:
 def locate(doc: YamlDocument, pos: Pos) -> Location | None:
     """The innermost node at `pos` (inclusive of both ends)."""
     root = doc.root
-    if root is None or not (root.start <= pos <= _extend(root).end):
+    if root is None or not (root.start <= pos <= root.end):
         return None
     loc = Location([], [root])
     node: Node = root
@@ -593,10 +593,6 @@ def locate(doc: YamlDocument, pos: Pos) -> Location | None:
             return loc
 
 
-def _extend(node: Node) -> Node:
-    return node
-
-
 def _mapping_step(m: Mapping, pos: Pos) -> tuple[Node, Node, bool] | None:
     chosen = None
     for p in m.pairs:
@@ -609,10 +605,8 @@ def _mapping_step(m: Mapping, pos: Pos) -> tuple[Node, Node, bool] | None:
     key, value = chosen.key, chosen.value
     if key.start <= pos <= key.end:
         return key, value, True
-    if value.start <= pos <= value.end or (value.start <= pos and isinstance(value, (Mapping, Sequence))
-                                            and not value.range.start == value.range.end):
-        if pos <= value.end:
-            return key, value, False
+    if value.start <= pos <= value.end:
+        return key, value, False
     if isinstance(value, Scalar) and value.value == "" and pos.line == key.start.line:
         return key, value, False  # `image: |` with the cursor after the colon
     return None
