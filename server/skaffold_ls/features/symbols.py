@@ -4,6 +4,7 @@ requires, test, manifests and deploy sections, portForwards and profiles."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref
@@ -58,6 +59,16 @@ def _get(node: Node | None, *keys: str) -> Node | None:
 def _text(node: Node | None) -> str | None:
     node = deref(node)
     return node.value if isinstance(node, Scalar) and not node.is_null else None
+
+
+def _mapping_items(value: Node | None) -> Iterator[tuple[int, Mapping]]:
+    """(index, item) for each item of a sequence node that is a mapping (after aliases)."""
+    if not isinstance(value, Sequence):
+        return
+    for i, raw in enumerate(value.items):
+        item = deref(raw)
+        if isinstance(item, Mapping):
+            yield i, item
 
 
 def _span(a: Range, b: Range) -> Range:
@@ -116,10 +127,7 @@ def _build(value: Node | None) -> list[Symbol]:
 
 def _artifacts(seq: Sequence) -> list[Symbol]:
     out: list[Symbol] = []
-    for i, raw in enumerate(seq.items):
-        item = deref(raw)
-        if not isinstance(item, Mapping):
-            continue
+    for i, item in _mapping_items(seq):
         image = item.get("image")
         name = _text(image) or f"artifact {i + 1}"
         out.append(_item_symbol(item, name, SymbolKind.CLASS, image, detail=builder_of(item)))
@@ -128,12 +136,7 @@ def _artifacts(seq: Sequence) -> list[Symbol]:
 
 def _named_items(value: Node | None, key: str, kind: SymbolKind, detail_key: str | None = None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Sequence):
-        return out
-    for i, raw in enumerate(value.items):
-        item = deref(raw)
-        if not isinstance(item, Mapping):
-            continue
+    for i, item in _mapping_items(value):
         n = item.get(key)
         detail = _text(item.get(detail_key)) if detail_key else None
         out.append(_item_symbol(item, _text(n) or f"{key} {i + 1}", kind, n, detail=detail))
@@ -142,12 +145,7 @@ def _named_items(value: Node | None, key: str, kind: SymbolKind, detail_key: str
 
 def _requires(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Sequence):
-        return out
-    for i, raw in enumerate(value.items):
-        item = deref(raw)
-        if not isinstance(item, Mapping):
-            continue
+    for i, item in _mapping_items(value):
         path = item.get("path")
         git = _text(_get(item, "git", "repo"))
         name = _text(path) or git or f"requires {i + 1}"
@@ -200,12 +198,7 @@ def _deploy(value: Node | None) -> list[Symbol]:
 
 def _port_forwards(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Sequence):
-        return out
-    for raw in value.items:
-        item = deref(raw)
-        if not isinstance(item, Mapping):
-            continue
+    for _, item in _mapping_items(value):
         rtype = _text(item.get("resourceType")) or "resource"
         rname = _text(item.get("resourceName")) or "?"
         port = _text(item.get("port"))
@@ -218,12 +211,7 @@ def _port_forwards(value: Node | None) -> list[Symbol]:
 
 def _profiles(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Sequence):
-        return out
-    for i, raw in enumerate(value.items):
-        item = deref(raw)
-        if not isinstance(item, Mapping):
-            continue
+    for i, item in _mapping_items(value):
         n = item.get("name")
         acts = deref(item.get("activation"))
         detail = None
