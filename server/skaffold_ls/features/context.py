@@ -251,13 +251,8 @@ def present_keys(lines: list[str], line: int, col: int, start: int, end: int) ->
     if here is not None and here.dashes and here.content == col:
         top = start - 1  # the item starts on this line: nothing above belongs to it
     for i in range(top, start - 1, -1):
-        fc = first_column(lines[i])
-        if fc < 0 or fc > col:
-            continue
-        info = split_line(lines[i])
-        if info.blank:
-            continue
-        if info.first > col or (info.first == col and info.dashes):
+        info = _line_at_or_left_of(lines[i], col)
+        if info is None:
             continue
         if info.first == col and info.key:
             keys.add(info.key)
@@ -265,22 +260,27 @@ def present_keys(lines: list[str], line: int, col: int, start: int, end: int) ->
         if info.dashes and info.content == col and info.key:
             keys.add(info.key)
         break
-    for i in range(line + 1, end + 1):
-        if i >= len(lines):
-            break
-        fc = first_column(lines[i])
-        if fc < 0 or fc > col:
-            continue
-        info = split_line(lines[i])
-        if info.blank:
-            continue
-        if info.first > col or (info.first == col and info.dashes):
+    for i in range(line + 1, min(end + 1, len(lines))):
+        info = _line_at_or_left_of(lines[i], col)
+        if info is None:
             continue
         if info.first == col and info.key:
             keys.add(info.key)
             continue
         break
     return keys
+
+
+def _line_at_or_left_of(text: str, col: int) -> Line | None:
+    """The line's split when it can hold a key of the block mapping at `col` or close it;
+    None for blank lines, lines nested deeper and sequence items at `col` (inside the block)."""
+    fc = first_column(text)
+    if fc < 0 or fc > col:
+        return None
+    info = split_line(text)
+    if info.blank or info.first > col or (info.first == col and info.dashes):
+        return None
+    return info
 
 
 def api_version_in(lines: list[str], start: int, end: int) -> str | None:
