@@ -43,6 +43,13 @@ class Text:
             raise Refused("the document is not a mapping")
         return root
 
+    def mapping_roots(self) -> Iterator[Mapping]:
+        """The root mapping of each document whose root is one."""
+        for doc in self.parsed.documents:
+            root = doc.root_mapping()
+            if root is not None:
+                yield root
+
     def apply(self, *edits: TextEdit) -> Text:
         return Text(apply_text_edits(self.text, edits))
 

@@ -217,10 +217,7 @@ def port_forward_offers(ctx: ActionContext) -> list[Offer]:
         return []
     out: list[Offer] = []
     t = ctx.text
-    for doc in t.parsed.documents:
-        root = doc.root_mapping()
-        if root is None:
-            continue
+    for root in t.mapping_roots():
         anchors = [n for n in (root.pair("portForward"), root.pair("manifests")) if n is not None]
         if not any(ctx.touches(Range(p.key.start, content_end(p.value))) for p in anchors):
             continue
@@ -309,10 +306,7 @@ def helm_switch_offers(ctx: ActionContext) -> list[Offer]:
         return []
     out: list[Offer] = []
     t = ctx.text
-    for doc in t.parsed.documents:
-        root = doc.root_mapping()
-        if root is None:
-            continue
+    for root in t.mapping_roots():
         groups: dict[str, list[tuple[str, int, Mapping]]] = {}
         switch_for: dict[str, tuple[str, bool]] = {}
         for section, where, i, rel in helm_releases(root):
