@@ -263,6 +263,10 @@ def _requote(node: Scalar, value: str) -> str:
     return render_scalar(value)
 
 
+def _set_value_template_patch(op: str, section: str, idx: int, key: str, value: object) -> dict[str, object]:
+    return {"op": op, "path": f"/{section}/helm/releases/{idx}/setValueTemplates/{key}", "value": value}
+
+
 def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str],
                  upgrading: bool = True) -> list[TextEdit]:
     """Rewrite each profile's patch list (one edit per profile). Not `upgrading`: leave
@@ -286,26 +290,19 @@ def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str]
                 continue
             path = path_node.value
             ao = _AO_PATH.match(path) or (None if upgrading else _AO_ANY.match(path))
-            if ao and not upgrading:
-                idx = int(ao.group(2))
-                strategy = strategies.get((int(prefix[1]), idx), strategies.get((None, idx), "fqn"))
-                op = scalar(m.get("op")) or "replace"
-                image = scalar(m.get("value")) or ""
-                for k, v in value_templates(ao.group(3).replace("/", "."), image, strategy).items():
-                    rewritten.append({"op": op, "path": f"/{ao.group(1)}/helm/releases/{idx}/setValueTemplates/{k}",
-                                      "value": v})
-                changed = True
-                continue
             if ao:
-                idx = int(ao.group(1))
+                # _AO_ANY (not upgrading) has the section before the release index
+                at = 1 if upgrading else 2
+                idx = int(ao.group(at))
                 strategy = strategies.get((int(prefix[1]), idx), strategies.get((None, idx), "fqn"))
                 op = scalar(m.get("op")) or "replace"
                 image = scalar(m.get("value")) or ""
-                for k, v in value_templates(ao.group(2).replace("/", "."), image, strategy).items():
-                    rewritten.append({"op": op, "path": f"/manifests/helm/releases/{idx}/setValueTemplates/{k}",
-                                      "value": v})
-                    duplicates.append({"op": op, "path": f"/deploy/helm/releases/{idx}/setValueTemplates/{k}",
-                                       "value": v})
+                for k, v in value_templates(ao.group(at + 1).replace("/", "."), image, strategy).items():
+                    if upgrading:  # helm moves to manifests; deploy keeps its own copy
+                        rewritten.append(_set_value_template_patch(op, "manifests", idx, k, v))
+                        duplicates.append(_set_value_template_patch(op, "deploy", idx, k, v))
+                    else:
+                        rewritten.append(_set_value_template_patch(op, ao.group(1), idx, k, v))
                 changed = True
                 continue
             new = path
