@@ -262,6 +262,11 @@ def _syntax_finding(e: yaml.MarkedYAMLError, lines: list[str]) -> Finding:
         if e.context_mark is not None and e.context_mark.line != line:
             message += f" started on line {e.context_mark.line + 1}"
         message += ")"
+    if "maximum nesting depth" in problem:
+        # libyaml >= 0.2.5 (PyYAML 6.0.2+ wheels) stops at 1,000 levels itself.
+        return Finding("too-deep", Severity.ERROR,
+                       "nesting deeper than libyaml's limit of 1,000 levels; skaffold-ls stops reading here",
+                       Range.of(line, col, line, col + 1))
     if problem.startswith("found character '\\t'"):
         message = "YAML syntax error: tabs are not allowed for indentation; use spaces"
     # An end-of-file mark may sit after the last character: keep it inside the text.
