@@ -11,9 +11,15 @@ hold, so we warn.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref
+
+if TYPE_CHECKING:
+    from skaffold_ls.features.workspace import ConfigDoc
 
 
 def check_requires(ctx: CheckContext) -> list[Finding]:
@@ -63,6 +69,14 @@ def check_requires(ctx: CheckContext) -> list[Finding]:
     return out
 
 
+def _with_root_mapping(docs: list[ConfigDoc]) -> Iterator[tuple[ConfigDoc, Mapping]]:
+    """Each config document whose root is a mapping, with that mapping."""
+    for cd in docs:
+        root = cd.document.root_mapping()
+        if root is not None:
+            yield cd, root
+
+
 def _items(node: Node | None) -> list[Node]:
     node = deref(node)
     return [n for n in (deref(i) for i in node.items) if n is not None] if isinstance(node, Sequence) else []
@@ -81,10 +95,7 @@ def check_required_profiles(ctx: CheckContext) -> list[Finding]:
     analysis = ctx.analysis
     out: list[Finding] = []
     cf = current_file(analysis)
-    for cd in cf.docs:
-        root = cd.document.root_mapping()
-        if root is None:
-            continue
+    for cd, root in _with_root_mapping(cf.docs):
         own = set(cd.profiles)
         for i, entry in enumerate(_items(root.get("requires"))):
             if not isinstance(entry, Mapping) or i >= len(cd.requires):
@@ -127,10 +138,7 @@ def check_artifact_requires(ctx: CheckContext) -> list[Finding]:
     analysis = ctx.analysis
     out: list[Finding] = []
     cf = current_file(analysis)
-    for cd in cf.docs:
-        root = cd.document.root_mapping()
-        if root is None:
-            continue
+    for cd, root in _with_root_mapping(cf.docs):
         groups: list[list[Node]] = []
         build = deref(root.get("build"))
         if isinstance(build, Mapping):
