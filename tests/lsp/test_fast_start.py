@@ -169,6 +169,19 @@ def test_run_answers_and_publishes_and_keeps_every_byte(tmp_path):
     assert h.init_id == 0 and h.published == sent[1]["params"] and h.store is not None
 
 
+def test_run_applies_settings_from_initialize_then_did_change_configuration(tmp_path):
+    old = GOOD.replace("skaffold/v4beta14", "skaffold/v4beta1")
+    init = frame({"id": 0, "method": "initialize",
+                  "params": init_params(options={"validation": {"outdatedApiVersion": "warning"}})})
+    initialized = frame({"method": "initialized", "params": {}})
+    change = frame({"method": "workspace/didChangeConfiguration",
+                    "params": {"settings": {"skaffold": {"validation": {"outdatedApiVersion": "error"}}}}})
+    _, sent = _run(init + initialized + _open(uri_for(tmp_path), old))
+    assert [(d["code"], d["severity"]) for d in sent[1]["params"]["diagnostics"]] == [("outdated-api-version", 2)]
+    _, sent = _run(init + initialized + change + _open(uri_for(tmp_path), old))
+    assert [(d["code"], d["severity"]) for d in sent[1]["params"]["diagnostics"]] == [("outdated-api-version", 1)]
+
+
 @pytest.mark.parametrize("first", [
     b"Content-Length: 5\r\n\r\n{\"a\":",  # cut short
     b"content-length: 2\r\n\r\n{}",  # pygls wants this exact header
