@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from skaffold_ls.actions.base import config_sections, scalar
 from skaffold_ls.core.textedit import mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Mapping, Pair, Scalar, YamlDocument
+from skaffold_ls.model_helpers import config_sections, scalar
 
 BUILDERS = ("docker", "ko", "bazel", "jib", "kaniko", "buildpacks", "custom")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from skaffold_ls.core.findings import Finding, Range
 from skaffold_ls.core.textedit import Style, apply_text_edits, detect_style, diff_edits
-from skaffold_ls.core.yamldoc import Mapping, Node, Pair, ParsedFile, Scalar, Sequence, deref, parse
+from skaffold_ls.core.yamldoc import Mapping, Node, Pair, ParsedFile, Sequence, parse
 from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
 
 
@@ -75,24 +75,6 @@ def find_pair(root: Node | None, key_range: Range) -> tuple[Mapping, Pair, Pair 
         elif isinstance(node, Sequence):
             for item in node.items:
                 stack.append((item, parent))
-    return None
-
-
-def config_sections(root: Mapping) -> Iterator[tuple[list[str | int], Mapping]]:
-    """The root config and each profile (both carry build/manifests/deploy...)."""
-    yield [], root
-    profiles = deref(root.get("profiles"))
-    if isinstance(profiles, Sequence):
-        for i, item in enumerate(profiles.items):
-            m = deref(item)
-            if isinstance(m, Mapping):
-                yield ["profiles", i], m
-
-
-def scalar(node: Node | None) -> str | None:
-    node = deref(node)
-    if isinstance(node, Scalar) and not node.is_null:
-        return node.value
     return None
 
 

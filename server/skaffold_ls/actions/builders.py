@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from skaffold_ls.actions.artifacts import ArtifactNode, artifacts, is_cluster_build
-from skaffold_ls.actions.base import Text, disabled, file_edit, scalar
+from skaffold_ls.actions.base import Text, disabled, file_edit
 from skaffold_ls.actions.goimage import plan_ko
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
 from skaffold_ls.buildfiles import find_go_mod
@@ -22,6 +22,7 @@ from skaffold_ls.core.textedit import (
 )
 from skaffold_ls.core.yamldoc import Scalar
 from skaffold_ls.features.types import CodeAction, TextEdit
+from skaffold_ls.model_helpers import scalar
 
 KIND = "refactor.rewrite"
 KO_DEFAULT_BASE = "cgr.dev/chainguard/static:latest"  # ko v0.18.1, as vendored by skaffold

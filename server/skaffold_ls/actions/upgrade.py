@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from skaffold_ls.actions.base import Refused, Text, config_sections, scalar
+from skaffold_ls.actions.base import Refused, Text
 from skaffold_ls.core.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (
@@ -48,6 +48,7 @@ from skaffold_ls.core.textedit import (
 )
 from skaffold_ls.core.yamldoc import Mapping, Scalar, deref
 from skaffold_ls.features.types import TextEdit
+from skaffold_ls.model_helpers import config_sections, scalar
 from skaffold_ls.schema.store import SchemaStore
 from skaffold_ls.schema.versions import sort_key
 

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from skaffold_ls.actions.base import scalar
 from skaffold_ls.checks.common import skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of
 from skaffold_ls.core.yamldoc import Scalar, deref
+from skaffold_ls.model_helpers import scalar
 
 _LOCAL_NAMES = re.compile(
     r"^(minikube|docker-desktop|docker-for-desktop|rancher-desktop|colima(-.*)?|orbstack|microk8s|kind-.*|k3d-.*)$")

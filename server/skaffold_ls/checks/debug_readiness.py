@@ -21,7 +21,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.actions.base import config_sections, scalar
 from skaffold_ls.actions.debughelp import probe_switch
 from skaffold_ls.actions.dockeredit import DockerfileText, exec_form
 from skaffold_ls.checks.common import (
@@ -36,6 +35,7 @@ from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Scalar, deref
+from skaffold_ls.model_helpers import config_sections, scalar
 
 W, INFO = Severity.WARNING, Severity.INFORMATION
 DOCUMENTED_PYTHON = (3, 10)

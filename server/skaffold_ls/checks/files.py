@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skaffold_ls.actions.base import config_sections
 from skaffold_ls.checks.common import all_artifacts, disk_folder, glob_files, is_templated, skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, deref
+from skaffold_ls.model_helpers import config_sections
 
 W = Severity.WARNING
 

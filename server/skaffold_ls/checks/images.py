@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from skaffold_ls.actions.base import config_sections, scalar
 from skaffold_ls.actions.upgrade import sanitize
 from skaffold_ls.checks.common import (
     all_artifacts,
@@ -27,6 +26,7 @@ from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Mapping, Scalar, deref, iter_nodes
+from skaffold_ls.model_helpers import config_sections, scalar
 
 MAX_FILES = 400
 

@@ -5,11 +5,11 @@ Codes: ko-without-go-mod (warning), ko-default-base (information; fix: add-ko-fr
 
 from __future__ import annotations
 
-from skaffold_ls.actions.base import scalar
 from skaffold_ls.buildfiles import find_go_mod
 from skaffold_ls.checks.common import all_artifacts, is_templated
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
+from skaffold_ls.model_helpers import scalar
 
 KO_DEFAULT_BASE = "cgr.dev/chainguard/static:latest"
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 import warnings
 
-from skaffold_ls.actions.base import config_sections
 from skaffold_ls.checks.common import skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Scalar, deref
+from skaffold_ls.model_helpers import config_sections
 
 # RE2 rejects these although Python accepts them.
 _RE2_UNSUPPORTED = [

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from skaffold_ls.actions.base import config_sections, scalar
 from skaffold_ls.checks.common import skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Scalar, deref
+from skaffold_ls.model_helpers import config_sections, scalar
 
 DEBUG_PORTS = {56268: "dlv (Go)", 5678: "debugpy (Python)", 9229: "node --inspect", 5005: "JDWP (Java)"}
 
