@@ -93,22 +93,6 @@ async def test_features_not_registered_do_not_break_requests(client: LanguageCli
         assert r is None
 
 
-def test_carry_over_moves_check_findings_past_the_edit():
-    from skaffold_ls.core.findings import Finding, Range, Severity
-    from skaffold_ls.lsp.server import carry_over
-
-    def f(line: int) -> Finding:
-        return Finding("x", Severity.WARNING, "m", Range.of(line, 2, line, 4))
-
-    old = ["a", "b", "c", "d"]
-    found = [f(0), f(1), f(3)]
-    assert carry_over(found, old, list(old)) == found
-    moved = carry_over(found, old, ["a", "b", "new", "new2", "c", "d"])  # two lines inserted after "b"
-    assert [x.range.start.line for x in moved] == [0, 1, 5]
-    edited = carry_over(found, old, ["a", "B", "c", "d"])  # the finding on the edited line goes
-    assert [x.range.start.line for x in edited] == [0, 3]
-
-
 async def test_check_warnings_survive_typing_elsewhere(client: LanguageClient, tmp_path):
     """Check findings (here: a patch path that does not resolve) stay visible while typing."""
     from tests.lsp.test_settings import PATCHED, wait_until
