@@ -26,11 +26,11 @@ from skaffold_ls.features.context import (
     node_at_path,
     path_to_mapping,
     present_keys,
-    scalar_text,
     split_line,
 )
 from skaffold_ls.features.starters import starter_items
 from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
+from skaffold_ls.model_helpers import scalar
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ def _chart_value_keys(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[C
     cut = next((i for i, p in enumerate(path) if p in ("setValues", "setValueTemplates")), None)
     if cut is None:
         return []
-    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    chart = scalar(node_at_path(doc.root, [*path[:cut], "chartPath"]))
     if chart is None and path[cut - 1:cut] and isinstance(path[cut - 1], int):
         chart = item_value_from_text(ctx.lines, cursor.replace.start.line, path[:cut], "chartPath")
     base = config_dir(ctx)
@@ -538,7 +538,7 @@ def _go_package_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: lis
     context = artifact_context(ctx, doc, path, cursor.replace.start.line)
     if context is None:
         return []
-    kodir = scalar_text(node_at_path(doc.root, [*path[:-1], "dir"]))
+    kodir = scalar(node_at_path(doc.root, [*path[:-1], "dir"]))
     where = ((context / kodir) if kodir else context).resolve()
     wsroot = ctx.workspace.resolve() if ctx.workspace is not None else None
     root = wsroot if wsroot is not None and (wsroot == where or wsroot in where.parents) else where
@@ -620,7 +620,7 @@ def _image_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str
     own = None
     if "requires" in path:  # an artifact cannot require itself
         art = path[: path.index("requires")]
-        own = scalar_text(node_at_path(doc.root, [*art, "image"]))
+        own = scalar(node_at_path(doc.root, [*art, "image"]))
     return [_value(cursor, img, CompletionKind.REFERENCE, sort=i, detail=where)
             for i, (img, where) in enumerate(_known_images(ctx, doc)) if img != own]
 
@@ -699,7 +699,7 @@ def _own_profiles(doc: DocAt) -> list[str]:
     profiles = deref(doc.root.get("profiles")) if doc.root else None
     if isinstance(profiles, Sequence):
         for p in profiles.items:
-            n = scalar_text(node_at_path(p, ["name"]))
+            n = scalar(node_at_path(p, ["name"]))
             if n:
                 out.append(n)
     return out
@@ -748,7 +748,7 @@ def _raw_yaml_globs(root: Node | None) -> list[str]:
         for where in wheres:
             seq = node_at_path(base, where)
             if isinstance(seq, Sequence):
-                out += [t for t in (scalar_text(i) for i in seq.items) if t and "{{" not in t]
+                out += [t for t in (scalar(i) for i in seq.items) if t and "{{" not in t]
     return out
 
 
@@ -769,7 +769,7 @@ def _resource_type_items(ctx: FeatureContext, cursor: Cursor, doc: DocAt | None 
 
 def _entry_value(ctx: FeatureContext, doc: DocAt, item: list[str | int], key: str, line: int) -> str | None:
     """A sibling value of the list item at `item`: from the model, else from the text."""
-    value = scalar_text(node_at_path(doc.root, [*item, key]))
+    value = scalar(node_at_path(doc.root, [*item, key]))
     if value is None and item and isinstance(item[-1], int):
         value = item_value_from_text(ctx.lines, line, item, key)
     return value
@@ -834,7 +834,7 @@ def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int], lin
             continue
         owner = path[: cut + 1]
         if owner[-2] in ("artifacts", "test"):
-            value = scalar_text(node_at_path(doc.root, [*owner, "context"]))
+            value = scalar(node_at_path(doc.root, [*owner, "context"]))
             if value is None and line is not None:
                 value = item_value_from_text(ctx.lines, line, owner, "context")
             return base / (value or ".")

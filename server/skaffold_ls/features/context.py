@@ -358,13 +358,6 @@ def node_at_path(root: Node | None, path: list[str | int]) -> Node | None:
     return node
 
 
-def scalar_text(node: Node | None) -> str | None:
-    node = deref(node)
-    if isinstance(node, Scalar) and not node.is_null:
-        return node.value
-    return None
-
-
 @dataclass(slots=True)
 class PathNode:
     """A node in the model with its path (for features that walk the whole document)."""

@@ -23,10 +23,10 @@ from skaffold_ls.features.context import (
     document_bounds,
     node_at_path,
     path_to_mapping,
-    scalar_text,
     split_line,
 )
 from skaffold_ls.features.types import FeatureContext, Hover
+from skaffold_ls.model_helpers import scalar
 from skaffold_ls.schema.model import Definition, TypeSpec
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,7 @@ def _artifact_self(doc: DocAt, image: str) -> str | None:
             art = deref(node_at_path(doc.root, path))
             where = " in profile" if path and path[0] == "profiles" else ""
             return (f"Artifact **`{image}`**{where}, built with {builder_of(art if isinstance(art, Mapping) else None)}"
-                    f", context `{scalar_text(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
+                    f", context `{scalar(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
     return None
 
 
@@ -245,7 +245,7 @@ def _image_markdown(ctx: FeatureContext, doc: DocAt, image: str) -> str:
     for img, node, path in artifact_images(doc.root):
         if img == image:
             art = deref(node_at_path(doc.root, path))
-            ctxdir = scalar_text(node_at_path(doc.root, [*path, "context"])) or "."
+            ctxdir = scalar(node_at_path(doc.root, [*path, "context"])) or "."
             return (f"Image **`{image}`** is built by the artifact on line {node.start.line + 1} "
                     f"({builder_of(art if isinstance(art, Mapping) else None)}, context `{ctxdir}`).")
     try:
@@ -326,7 +326,7 @@ def release_chart(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> tup
         cut = path.index("setValueTemplates")
     else:
         return None
-    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    chart = scalar(node_at_path(doc.root, [*path[:cut], "chartPath"]))
     base = ctx.path.parent if ctx.path is not None else ctx.workspace
     if chart is None or base is None or "{{" in chart:
         return None
@@ -368,7 +368,7 @@ def _pointer_markdown(doc: DocAt, t: Target) -> str | None:
     if root is None or len(t.path) < 2 or t.path[0] != "profiles" or not isinstance(t.path[1], int):
         return None
     profile = node_at_path(root, ["profiles", t.path[1]])
-    name = scalar_text(node_at_path(profile, ["name"])) or "this profile"
+    name = scalar(node_at_path(profile, ["name"])) or "this profile"
     found = pointer_layers(root, profile, t.text.rstrip("/"))
     if found is not None and found[0]:
         node = found[0][0]

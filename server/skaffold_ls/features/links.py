@@ -10,9 +10,10 @@ from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features.completion import config_dir
-from skaffold_ls.features.context import DocAt, node_at_path, scalar_text
+from skaffold_ls.features.context import DocAt, node_at_path
 from skaffold_ls.features.navigation import link_target
 from skaffold_ls.features.types import FeatureContext, Link
+from skaffold_ls.model_helpers import scalar
 
 log = logging.getLogger(__name__)
 PATH_KINDS = frozenset({"file", "dir", "path", "glob"})
@@ -80,7 +81,7 @@ def _context_target(folder: Path, artifact: Node | None) -> Path | None:
     if "ko" in keys:
         candidate = folder / "go.mod"
     elif "docker" in keys or not any(b in keys for b in _OTHER_BUILDERS):
-        candidate = folder / (scalar_text(node_at_path(artifact, ["docker", "dockerfile"])) or "Dockerfile")
+        candidate = folder / (scalar(node_at_path(artifact, ["docker", "dockerfile"])) or "Dockerfile")
     else:
         return None
     return candidate if candidate.is_file() else None

@@ -10,6 +10,7 @@ from skaffold_ls.core.findings import Range
 from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref
 from skaffold_ls.features.hover import builder_of
 from skaffold_ls.features.types import FeatureContext, Symbol, SymbolKind
+from skaffold_ls.model_helpers import scalar
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,9 @@ def document_symbols_strict(ctx: FeatureContext) -> list[Symbol]:
         root = doc.root_mapping()
         if root is None:
             continue
-        name = _text(_get(root, "metadata", "name"))
+        name = scalar(_get(root, "metadata", "name"))
         label = name or ("config" if len(docs) == 1 else f"config {doc.index + 1}")
-        api = _text(root.get("apiVersion"))
+        api = scalar(root.get("apiVersion"))
         rng = _span(root.range, root.range)
         sel = _name_range(root) or Range(root.range.start, root.range.start)
         sym = Symbol(label, SymbolKind.MODULE, rng, _clip(sel, rng), detail=api, children=_sections(root))
@@ -54,11 +55,6 @@ def _get(node: Node | None, *keys: str) -> Node | None:
             return None
         node = node.get(k)
     return deref(node)
-
-
-def _text(node: Node | None) -> str | None:
-    node = deref(node)
-    return node.value if isinstance(node, Scalar) and not node.is_null else None
 
 
 def _mapping_items(value: Node | None) -> Iterator[tuple[int, Mapping]]:
@@ -129,7 +125,7 @@ def _artifacts(seq: Sequence) -> list[Symbol]:
     out: list[Symbol] = []
     for i, item in _mapping_items(seq):
         image = item.get("image")
-        name = _text(image) or f"artifact {i + 1}"
+        name = scalar(image) or f"artifact {i + 1}"
         out.append(_item_symbol(item, name, SymbolKind.CLASS, image, detail=builder_of(item)))
     return out
 
@@ -138,8 +134,8 @@ def _named_items(value: Node | None, key: str, kind: SymbolKind, detail_key: str
     out: list[Symbol] = []
     for i, item in _mapping_items(value):
         n = item.get(key)
-        detail = _text(item.get(detail_key)) if detail_key else None
-        out.append(_item_symbol(item, _text(n) or f"{key} {i + 1}", kind, n, detail=detail))
+        detail = scalar(item.get(detail_key)) if detail_key else None
+        out.append(_item_symbol(item, scalar(n) or f"{key} {i + 1}", kind, n, detail=detail))
     return out
 
 
@@ -147,12 +143,12 @@ def _requires(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
     for i, item in _mapping_items(value):
         path = item.get("path")
-        git = _text(_get(item, "git", "repo"))
-        name = _text(path) or git or f"requires {i + 1}"
+        git = scalar(_get(item, "git", "repo"))
+        name = scalar(path) or git or f"requires {i + 1}"
         configs = deref(item.get("configs"))
         detail = None
         if isinstance(configs, Sequence):
-            detail = ", ".join(v for v in (_text(c) for c in configs.items) if v)
+            detail = ", ".join(v for v in (scalar(c) for c in configs.items) if v)
         out.append(_item_symbol(item, name, SymbolKind.PACKAGE, path, detail=detail or None))
     return out
 
@@ -171,7 +167,7 @@ def _manifests(value: Node | None) -> list[Symbol]:
                                     children=_named_items(_get(v, "releases"), "name", SymbolKind.OBJECT,
                                                           "chartPath")))
         elif key in ("rawYaml", "kpt") and isinstance(v, Sequence):
-            globs = [t for t in (_text(x) for x in v.items) if t]
+            globs = [t for t in (scalar(x) for x in v.items) if t]
             out.append(_pair_symbol(pair, key, SymbolKind.ARRAY, detail=", ".join(globs[:4]) or None))
         else:
             out.append(_pair_symbol(pair, key, SymbolKind.OBJECT))
@@ -199,10 +195,10 @@ def _deploy(value: Node | None) -> list[Symbol]:
 def _port_forwards(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
     for _, item in _mapping_items(value):
-        rtype = _text(item.get("resourceType")) or "resource"
-        rname = _text(item.get("resourceName")) or "?"
-        port = _text(item.get("port"))
-        local = _text(item.get("localPort"))
+        rtype = scalar(item.get("resourceType")) or "resource"
+        rname = scalar(item.get("resourceName")) or "?"
+        port = scalar(item.get("port"))
+        local = scalar(item.get("localPort"))
         detail = f"{port} → localhost:{local}" if port and local else (f"port {port}" if port else None)
         out.append(_item_symbol(item, f"{rtype}/{rname}", SymbolKind.EVENT, item.get("resourceName"),
                                 detail=detail))
@@ -220,9 +216,9 @@ def _profiles(value: Node | None) -> list[Symbol]:
             for a_node in acts.items:
                 a = deref(a_node)
                 if isinstance(a, Mapping):
-                    conds += [f"{k}={_text(a.get(k))}" for k in ("command", "env", "kubeContext") if _text(a.get(k))]
+                    conds += [f"{k}={scalar(a.get(k))}" for k in ("command", "env", "kubeContext") if scalar(a.get(k))]
             detail = "auto: " + ", ".join(conds) if conds else None
-        out.append(_item_symbol(item, _text(n) or f"profile {i + 1}", SymbolKind.NAMESPACE, n, detail=detail,
+        out.append(_item_symbol(item, scalar(n) or f"profile {i + 1}", SymbolKind.NAMESPACE, n, detail=detail,
                                 children=[s for s in _sections(item) if s.name != "profiles"]))
     return out
 
