@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Mapping, Pair, Scalar, YamlDocument
 from skaffold_ls.model_helpers import config_sections, scalar
@@ -40,6 +41,12 @@ class ArtifactNode:
     def builder_mapping(self) -> Mapping | None:
         p = self.builder_pair
         return mapping_of(p.value) if p is not None else None
+
+    @property
+    def anchor_range(self) -> Range:
+        """Where findings about the artifact point: its builder key, else `image`, else the item."""
+        pair = self.builder_pair or self.node.pair("image")
+        return pair.key.range if pair is not None else self.node.range
 
     @property
     def context_value(self) -> str:

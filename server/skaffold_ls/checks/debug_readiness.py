@@ -43,11 +43,6 @@ _COMPOUND = re.compile(r"&&|\|\||[;|`]|\$\(|[<>]|^\s*exec\s")
 _PY_TAG = re.compile(r"(?:^|/)python:(\d+)\.(\d+)")
 
 
-def _artifact_range(art: Any) -> Range:
-    pair = art.builder_pair or art.node.pair("image")
-    return pair.key.range if pair is not None else art.node.range
-
-
 def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for art in all_artifacts(ctx):
@@ -59,7 +54,7 @@ def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
         dt = DockerfileText.read(art.dockerfile, art.build_args)
         if dt is None:
             continue
-        rng = _artifact_range(art)
+        rng = art.anchor_range
         name = art.dockerfile_value
         build = dt.df.go_build_for(art.target)
         if build is not None and art.builder == "docker":

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from skaffold_ls.checks.common import all_artifacts, disk_folder, glob_files, is_templated, skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
-from skaffold_ls.core.findings import Finding, Range, Severity
+from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, deref
 from skaffold_ls.model_helpers import config_sections
@@ -54,8 +54,7 @@ def check_files(ctx: CheckContext) -> list[Finding]:
             df_node = deref(art.builder_mapping.get("dockerfile")) if art.builder_mapping else None
             df = art.dockerfile
             if df is not None and not is_templated(art.dockerfile_value) and not df.is_file():
-                rng = df_node.range if isinstance(df_node, Scalar) else (
-                    art.builder_pair.key.range if art.builder_pair else _image_range(art.node))
+                rng = df_node.range if isinstance(df_node, Scalar) else art.anchor_range
                 where = "" if art.context_value == "." else f" (relative to the context `{art.context_value}`)"
                 out.append(Finding("missing-dockerfile", W,
                                    f"no Dockerfile at `{art.dockerfile_value}`{where}: skaffold cannot build "
@@ -67,11 +66,6 @@ def check_files(ctx: CheckContext) -> list[Finding]:
         for _section, cfg in config_sections(root):
             out.extend(_manifest_files(folder, cfg))
     return out
-
-
-def _image_range(node: Mapping) -> Range:
-    p = node.pair("image")
-    return p.key.range if p is not None else node.range
 
 
 def _manifest_files(folder: Path, cfg: Mapping) -> list[Finding]:
