@@ -110,10 +110,24 @@ async def cold_start(argv: list[str], settings: dict[str, Any], root: Path, uri:
         await c.stop()
 
 
+async def settle(c: LspClient, quiet_cpu: float = 0.005, window: float = 0.25, limit: float = 8.0) -> None:
+    """Wait until the server is idle (under 5 ms of CPU in 250 ms): start-up work such as
+    importing pygls after a fast first answer, schema loading or configuration pulls must
+    not be billed to the first edits."""
+    deadline = time.perf_counter() + limit
+    before = c.cpu_seconds()
+    while time.perf_counter() < deadline:
+        await asyncio.sleep(window)
+        now = c.cpu_seconds()
+        if now - before < quiet_cpu:
+            return
+        before = now
+
+
 async def edit_latencies(c: LspClient, uri: str, text: str, edits: int) -> list[float]:
     c.open(uri, text)
     await c.wait_published(uri, 0, lambda p: not on_edit_line(p), timeout=120)
-    await asyncio.sleep(0.5)  # let start-up work (schema loading, config pulls) settle
+    await settle(c)
     line = text.split("\n")[EDIT_LINE]
     col = line.index(GOOD_KEY)
     out = []
