@@ -34,7 +34,7 @@ from skaffold_ls.checks.common import (
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
-from skaffold_ls.core.yamldoc import Scalar, deref
+from skaffold_ls.core.yamldoc import Mapping, Scalar, deref
 from skaffold_ls.model_helpers import config_sections, scalar
 
 W, INFO = Severity.WARNING, Severity.INFORMATION
@@ -150,64 +150,81 @@ def check_probes(ctx: CheckContext) -> list[Finding]:
     images = {a.image for a in all_artifacts(ctx) if a.image}
     if not images:
         return out
-    import yaml
-
     for doc in skaffold_docs(ctx):
         root = doc.root_mapping()
         if root is None:
             continue
         for _section, cfg in config_sections(root):
-            sources: list[tuple[Scalar, list[Path]]] = []
-            for key_path in (["manifests", "rawYaml"], ["deploy", "kubectl", "manifests"]):
-                raw = sequence_of(get_path(cfg, key_path))
-                for item in raw.items if raw else []:
-                    s = deref(item)
-                    if isinstance(s, Scalar) and not s.is_null:
-                        sources.append((s, glob_files(folder, s.value)[:50]))
-            for key_path in (["manifests", "kustomize", "paths"], ["deploy", "kustomize", "paths"]):
-                kp = sequence_of(get_path(cfg, key_path))
-                for item in kp.items if kp else []:
-                    s = deref(item)
-                    if isinstance(s, Scalar) and not s.is_null and not is_templated(s.value) \
-                            and (folder / s.value).is_dir():
-                        files = sorted(p for p in (folder / s.value).rglob("*.y*ml") if p.is_file())
-                        sources.append((s, files[:50]))
-            for s, found in sources:
-                for f in found:
-                    text = read_small(f)
-                    if text is None or "livenessProbe" not in text:
+            out.extend(_manifest_probe_findings(folder, cfg, images))
+            out.extend(_chart_probe_findings(folder, root, cfg))
+    return out
+
+
+def _manifest_sources(folder: Path, cfg: Mapping) -> list[tuple[Scalar, list[Path]]]:
+    """Each rawYaml glob and kustomize path of a config section with the files it names."""
+    sources: list[tuple[Scalar, list[Path]]] = []
+    for key_path in (["manifests", "rawYaml"], ["deploy", "kubectl", "manifests"]):
+        raw = sequence_of(get_path(cfg, key_path))
+        for item in raw.items if raw else []:
+            s = deref(item)
+            if isinstance(s, Scalar) and not s.is_null:
+                sources.append((s, glob_files(folder, s.value)[:50]))
+    for key_path in (["manifests", "kustomize", "paths"], ["deploy", "kustomize", "paths"]):
+        kp = sequence_of(get_path(cfg, key_path))
+        for item in kp.items if kp else []:
+            s = deref(item)
+            if isinstance(s, Scalar) and not s.is_null and not is_templated(s.value) \
+                    and (folder / s.value).is_dir():
+                files = sorted(p for p in (folder / s.value).rglob("*.y*ml") if p.is_file())
+                sources.append((s, files[:50]))
+    return sources
+
+
+def _manifest_probe_findings(folder: Path, cfg: Mapping, images: set[str]) -> list[Finding]:
+    import yaml
+
+    out: list[Finding] = []
+    for s, found in _manifest_sources(folder, cfg):
+        for f in found:
+            text = read_small(f)
+            if text is None or "livenessProbe" not in text:
+                continue
+            try:
+                manifests = list(yaml.safe_load_all(text))
+            except yaml.YAMLError:
+                continue
+            for m in manifests:
+                for container, probe in _liveness(m):
+                    if not _uses(container.get("image"), images):
                         continue
-                    try:
-                        manifests = list(yaml.safe_load_all(text))
-                    except yaml.YAMLError:
-                        continue
-                    for m in manifests:
-                        for container, probe in _liveness(m):
-                            if not _uses(container.get("image"), images):
-                                continue
-                            finding = _probe_finding(container, probe, f.name, s.range)
-                            if finding is not None:
-                                out.append(finding)
-            for where in ("deploy", "manifests"):
-                rels = sequence_of(get_path(cfg, [where, "helm", "releases"]))
-                for index, rel_node in enumerate(rels.items if rels else []):
-                    rel = mapping_of(rel_node)
-                    chart = deref(rel.get("chartPath")) if rel else None
-                    if rel is None or not isinstance(chart, Scalar) or chart.is_null or is_templated(chart.value):
-                        continue
-                    sw = probe_switch(folder / chart.value)
-                    if sw is None:
-                        continue
-                    values = mapping_of(rel.get("setValues"))
-                    if values is not None and values.pair(sw[0]) is not None:
-                        continue
-                    if _patched_by_profile(root, f"/{where}/helm/releases/{index}/setValues", sw[0]):
-                        continue
-                    out.append(Finding(
-                        "liveness-probe-debug", INFO,
-                        f"the chart drops its probes when `{sw[0]}` is {str(sw[1]).lower()}, and nothing sets it for "
-                        "`skaffold debug`: a container paused at a breakpoint fails its liveness probe and is "
-                        "restarted", chart.range, {"value": sw[0], "off": sw[1]}))
+                    finding = _probe_finding(container, probe, f.name, s.range)
+                    if finding is not None:
+                        out.append(finding)
+    return out
+
+
+def _chart_probe_findings(folder: Path, root: Mapping, cfg: Mapping) -> list[Finding]:
+    out: list[Finding] = []
+    for where in ("deploy", "manifests"):
+        rels = sequence_of(get_path(cfg, [where, "helm", "releases"]))
+        for index, rel_node in enumerate(rels.items if rels else []):
+            rel = mapping_of(rel_node)
+            chart = deref(rel.get("chartPath")) if rel else None
+            if rel is None or not isinstance(chart, Scalar) or chart.is_null or is_templated(chart.value):
+                continue
+            sw = probe_switch(folder / chart.value)
+            if sw is None:
+                continue
+            values = mapping_of(rel.get("setValues"))
+            if values is not None and values.pair(sw[0]) is not None:
+                continue
+            if _patched_by_profile(root, f"/{where}/helm/releases/{index}/setValues", sw[0]):
+                continue
+            out.append(Finding(
+                "liveness-probe-debug", INFO,
+                f"the chart drops its probes when `{sw[0]}` is {str(sw[1]).lower()}, and nothing sets it for "
+                "`skaffold debug`: a container paused at a breakpoint fails its liveness probe and is "
+                "restarted", chart.range, {"value": sw[0], "off": sw[1]}))
     return out
 
 
