@@ -76,8 +76,3 @@ def find_pair(root: Node | None, key_range: Range) -> tuple[Mapping, Pair, Pair 
             for item in node.items:
                 stack.append((item, parent))
     return None
-
-
-def in_range(node: Node, rng: Range) -> bool:
-    """Whether the node overlaps the (LSP) range."""
-    return not (node.range.end < rng.start or rng.end < node.range.start)

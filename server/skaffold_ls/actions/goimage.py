@@ -21,7 +21,6 @@ _ENV_DROPPED = {"GOOS", "GOARCH", "GOARM", "GOPATH", "GOCACHE", "GOMODCACHE", "G
 _GO_ENV = re.compile(r"^(CGO_[A-Z_]+|GO[A-Z0-9_]+)$")
 _CGO_PACKAGES = re.compile(r"\b(gcc|g\+\+|musl-dev|build-base|libc6-dev|clang|build-essential)\b")
 _INSTALL = re.compile(r"\b(apk\s+add|apt-get\s+install|apt\s+install|yum\s+install|dnf\s+install|microdnf\s+install)\b")
-_VALUE_FLAGS_KEPT = ("-tags", "-mod", "-buildvcs", "-buildmode", "-asmflags", "-pgo", "-race", "-cover")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from skaffold_ls.actions.artifacts import ArtifactNode, artifacts
 from skaffold_ls.core.analysis import CheckContext
-from skaffold_ls.core.yamldoc import Mapping, YamlDocument
+from skaffold_ls.core.yamldoc import YamlDocument
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -53,7 +53,3 @@ def read_small(path: Path) -> str | None:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-
-
-def mapping_or_none(node: object) -> Mapping | None:
-    return node if isinstance(node, Mapping) else None

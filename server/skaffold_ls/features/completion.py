@@ -872,9 +872,6 @@ def _base_dir(ctx: FeatureContext, doc: DocAt, path: list[str | int], relative_t
     return config_dir(ctx)
 
 
-_CHARTS = ("Chart.yaml",)
-
-
 def _path_items(cursor: Cursor, base: Path, kind: str, owner: str | None, prop: str | None) -> list[CompletionItem]:
     typed = cursor.prefix
     head, _, _ = typed.rpartition("/")
