@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref
@@ -25,3 +26,9 @@ def scalar(node: Node | None) -> str | None:
     if isinstance(node, Scalar) and not node.is_null:
         return node.value
     return None
+
+
+def sanitize_image(image: str) -> str:
+    """How skaffold names an image in template variables (its SanitizeHelmTemplateValue:
+    `.`, `-`, `/`, `:` become `_`)."""
+    return re.sub(r"[.\-/:]", "_", image)

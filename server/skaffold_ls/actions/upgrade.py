@@ -48,7 +48,7 @@ from skaffold_ls.core.textedit import (
 )
 from skaffold_ls.core.yamldoc import Mapping, Scalar, deref
 from skaffold_ls.features.types import TextEdit
-from skaffold_ls.model_helpers import config_sections, scalar
+from skaffold_ls.model_helpers import config_sections, sanitize_image, scalar
 from skaffold_ls.schema.store import SchemaStore
 from skaffold_ls.schema.versions import sort_key
 
@@ -59,14 +59,9 @@ V4BETA1 = "skaffold/v4beta1"
 MAX_PASSES = 500
 
 
-def sanitize(image: str) -> str:
-    """skaffold's SanitizeHelmTemplateValue: `.`, `-`, `/`, `:` become `_`."""
-    return re.sub(r"[.\-/:]", "_", image)
-
-
 def value_templates(key: str, image: str, strategy: str) -> dict[str, str]:
     """The `setValueTemplates` skaffold writes for `artifactOverrides: {key: image}`."""
-    s = sanitize(image)
+    s = sanitize_image(image)
     tag = f"{{{{.IMAGE_TAG_{s}}}}}@{{{{.IMAGE_DIGEST_{s}}}}}"
     if strategy == "helm":
         return {f"{key}.repository": f"{{{{.IMAGE_REPO_{s}}}}}", f"{key}.tag": tag}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from skaffold_ls.actions.upgrade import sanitize
 from skaffold_ls.checks.common import (
     all_artifacts,
     disk_folder,
@@ -26,7 +25,7 @@ from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
 from skaffold_ls.core.yamldoc import Mapping, Scalar, deref, iter_nodes
-from skaffold_ls.model_helpers import config_sections, scalar
+from skaffold_ls.model_helpers import config_sections, sanitize_image, scalar
 
 MAX_FILES = 400
 
@@ -178,8 +177,8 @@ def check_unreferenced(ctx: CheckContext) -> list[Finding]:
             if not image or is_templated(image) or image in required or art.index + 1 in numbered:
                 continue
             found = image in words if _WORD.fullmatch(image) else bool(_image_re(image).search(blob))
-            if found or f"_{sanitize(image)}}}" in blob or \
-                    (has_vars and re.search(rf"IMAGE_[A-Z_]+_{re.escape(sanitize(image))}\b", blob)):
+            if found or f"_{sanitize_image(image)}}}" in blob or \
+                    (has_vars and re.search(rf"IMAGE_[A-Z_]+_{re.escape(sanitize_image(image))}\b", blob)):
                 continue
             node = art.node.get("image")
             assert node is not None

@@ -30,7 +30,7 @@ from skaffold_ls.features.context import (
 )
 from skaffold_ls.features.starters import starter_items
 from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
-from skaffold_ls.model_helpers import scalar
+from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
 
 log = logging.getLogger(__name__)
@@ -639,11 +639,6 @@ def _unbuilt_images(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[Com
             out.append(_value(cursor, img, CompletionKind.REFERENCE, sort=len(out),
                               detail=f"used by {r.kind} {r.name} in {r.path.name}"))
     return out
-
-
-def sanitize_image(image: str) -> str:
-    """How skaffold names an image in template variables (`.`, `-`, `/`, `:` become `_`)."""
-    return re.sub(r"[.\-/:]", "_", image)
 
 
 def _template_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:

@@ -15,7 +15,6 @@ from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import (
     _base_dir,
     artifact_images,
-    sanitize_image,
 )
 from skaffold_ls.features.context import (
     DocAt,
@@ -26,7 +25,7 @@ from skaffold_ls.features.context import (
     split_line,
 )
 from skaffold_ls.features.types import FeatureContext, Hover
-from skaffold_ls.model_helpers import scalar
+from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema.model import Definition, TypeSpec
 
 log = logging.getLogger(__name__)

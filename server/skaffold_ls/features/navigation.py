@@ -18,11 +18,12 @@ from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.yamldoc import Node, Scalar
 from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
-from skaffold_ls.features.completion import _base_dir, artifact_images, sanitize_image
+from skaffold_ls.features.completion import _base_dir, artifact_images
 from skaffold_ls.features.context import DocAt, doc_at, node_at_path
 from skaffold_ls.features.hover import _TEMPLATE_IMAGE, chart_key, release_chart, target_at
 from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
+from skaffold_ls.model_helpers import sanitize_image
 from skaffold_ls.schema.model import VersionSchema
 
 log = logging.getLogger(__name__)
