@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-from skaffold_ls.actions.artifacts import ArtifactNode, artifacts, is_cluster_build
 from skaffold_ls.actions.base import Text, disabled, file_edit
 from skaffold_ls.actions.goimage import plan_ko
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
@@ -22,7 +21,7 @@ from skaffold_ls.core.textedit import (
 )
 from skaffold_ls.core.yamldoc import Scalar
 from skaffold_ls.features.types import CodeAction, TextEdit
-from skaffold_ls.model_helpers import scalar
+from skaffold_ls.model_helpers import ArtifactNode, artifacts, is_cluster_build, scalar
 
 KIND = "refactor.rewrite"
 KO_DEFAULT_BASE = "cgr.dev/chainguard/static:latest"  # ko v0.18.1, as vendored by skaffold

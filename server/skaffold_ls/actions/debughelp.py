@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.actions.artifacts import ArtifactNode, artifacts
 from skaffold_ls.actions.base import Text, disabled, file_edit
 from skaffold_ls.actions.dockeredit import DockerfileText, exec_form_edit, gcflags_edits, trimpath_edits
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
@@ -38,7 +37,7 @@ from skaffold_ls.core.textedit import (
 )
 from skaffold_ls.core.yamldoc import Mapping, Sequence
 from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
-from skaffold_ls.model_helpers import config_sections, scalar
+from skaffold_ls.model_helpers import ArtifactNode, artifacts, config_sections, scalar
 
 QUICKFIX = "quickfix"
 KIND = "refactor"

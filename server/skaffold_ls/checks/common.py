@@ -6,9 +6,9 @@ import glob
 from collections.abc import Iterator
 from pathlib import Path
 
-from skaffold_ls.actions.artifacts import ArtifactNode, artifacts
 from skaffold_ls.core.analysis import CheckContext
 from skaffold_ls.core.yamldoc import YamlDocument
+from skaffold_ls.model_helpers import ArtifactNode, artifacts
 
 MAX_FILE_BYTES = 1_000_000
 
