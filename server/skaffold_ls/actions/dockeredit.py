@@ -30,6 +30,11 @@ class DockerfileText:
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
+    def instruction_text(self, line: int) -> str:
+        """The raw text of the instruction starting at 1-based `line`, continuations included."""
+        lines = self.lines
+        return "\n".join(lines[i] for i in _instruction_lines(lines, line))
+
     @staticmethod
     def read(path: Path, build_args: dict[str, str] | None = None) -> DockerfileText | None:
         """The parsed Dockerfile (cached by path, size, mtime and build args: checks re-run often)."""

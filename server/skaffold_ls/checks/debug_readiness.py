@@ -62,7 +62,7 @@ def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
             text = " ".join(build.argv)
             declared = "SKAFFOLD_GO_GCFLAGS" in stage.args
             used = "SKAFFOLD_GO_GCFLAGS" in text or any("SKAFFOLD_GO_GCFLAGS" in g for g in build.gcflags) or \
-                "SKAFFOLD_GO_GCFLAGS" in _raw_run(dt, build.line)
+                "SKAFFOLD_GO_GCFLAGS" in dt.instruction_text(build.line)
             if not (declared and used):
                 missing = "declare `ARG SKAFFOLD_GO_GCFLAGS`" if not declared else "pass `-gcflags`"
                 if not declared and not used:
@@ -102,18 +102,6 @@ def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
                 "breakpoints don't bind, check `skaffold debug` logs or pin an older Python for debugging",
                 rng, {"version": f"{py[0]}.{py[1]}"}))
     return out
-
-
-def _raw_run(dt: DockerfileText, line: int) -> str:
-    lines = dt.lines
-    out = []
-    i = line - 1
-    while 0 <= i < len(lines):
-        out.append(lines[i])
-        if not lines[i].rstrip().endswith("\\"):
-            break
-        i += 1
-    return "\n".join(out)
 
 
 def _python_version(image: str, env_version: str | None) -> tuple[int, int] | None:
