@@ -67,6 +67,15 @@ def _mapping_items(value: Node | None) -> Iterator[tuple[int, Mapping]]:
             yield i, item
 
 
+def _keyed_pairs(value: Node | None) -> Iterator[tuple[str, Pair, Node | None]]:
+    """(key, pair, value after aliases) for each scalar-keyed pair of a mapping node."""
+    if not isinstance(value, Mapping):
+        return
+    for pair in value.pairs:
+        if isinstance(pair.key, Scalar):
+            yield pair.key.value, pair, deref(pair.value)
+
+
 def _span(a: Range, b: Range) -> Range:
     start = min(a.start, b.start)
     end = max(a.end, b.end)
@@ -108,16 +117,11 @@ def _sections(m: Mapping) -> list[Symbol]:
 
 def _build(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Mapping):
-        return out
-    for pair in value.pairs:
-        if not isinstance(pair.key, Scalar):
-            continue
-        v = deref(pair.value)
-        if pair.key.value == "artifacts" and isinstance(v, Sequence):
+    for key, pair, v in _keyed_pairs(value):
+        if key == "artifacts" and isinstance(v, Sequence):
             out.append(_pair_symbol(pair, "artifacts", SymbolKind.ARRAY, children=_artifacts(v)))
-        elif pair.key.value in ("local", "googleCloudBuild", "cluster", "tagPolicy"):
-            out.append(_pair_symbol(pair, pair.key.value, SymbolKind.OBJECT))
+        elif key in ("local", "googleCloudBuild", "cluster", "tagPolicy"):
+            out.append(_pair_symbol(pair, key, SymbolKind.OBJECT))
     return out
 
 
@@ -153,19 +157,17 @@ def _requires(value: Node | None) -> list[Symbol]:
     return out
 
 
+def _helm_symbol(pair: Pair, helm: Node | None) -> Symbol:
+    """`helm` (under manifests or deploy) with its releases by name."""
+    releases = _named_items(_get(helm, "releases"), "name", SymbolKind.OBJECT, "chartPath")
+    return _pair_symbol(pair, "helm", SymbolKind.OBJECT, children=releases)
+
+
 def _manifests(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Mapping):
-        return out
-    for pair in value.pairs:
-        if not isinstance(pair.key, Scalar):
-            continue
-        v = deref(pair.value)
-        key = pair.key.value
+    for key, pair, v in _keyed_pairs(value):
         if key == "helm":
-            out.append(_pair_symbol(pair, key, SymbolKind.OBJECT,
-                                    children=_named_items(_get(v, "releases"), "name", SymbolKind.OBJECT,
-                                                          "chartPath")))
+            out.append(_helm_symbol(pair, v))
         elif key in ("rawYaml", "kpt") and isinstance(v, Sequence):
             globs = [t for t in (scalar(x) for x in v.items) if t]
             out.append(_pair_symbol(pair, key, SymbolKind.ARRAY, detail=", ".join(globs[:4]) or None))
@@ -176,17 +178,9 @@ def _manifests(value: Node | None) -> list[Symbol]:
 
 def _deploy(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
-    if not isinstance(value, Mapping):
-        return out
-    for pair in value.pairs:
-        if not isinstance(pair.key, Scalar):
-            continue
-        key = pair.key.value
-        v = deref(pair.value)
+    for key, pair, v in _keyed_pairs(value):
         if key == "helm":
-            out.append(_pair_symbol(pair, key, SymbolKind.OBJECT,
-                                    children=_named_items(_get(v, "releases"), "name", SymbolKind.OBJECT,
-                                                          "chartPath")))
+            out.append(_helm_symbol(pair, v))
         elif key in ("kubectl", "kpt", "docker", "cloudrun"):
             out.append(_pair_symbol(pair, key, SymbolKind.OBJECT))
     return out
