@@ -99,3 +99,18 @@ def test_move_artifact_overrides_of_a_manifests_helm_release(tmp_path: Path) -> 
     out = outs[0]
     assert "image.repository: \"{{.IMAGE_REPO_app}}\"" in out and "artifactOverrides" not in out
     assert errors_in(out) == []
+
+
+def test_move_artifact_overrides_also_rewrites_a_deploy_helm_profile_patch(tmp_path: Path) -> None:
+    """A current config whose profile patches the removed field: the patch moves with it
+    (this path made the fix raise before; found in review)."""
+    text = HEAD + ("deploy:\n  helm:\n    releases:\n    - name: r\n      chartPath: c\n"
+                   "      artifactOverrides:\n        image: app\n"
+                   "profiles:\n- name: p\n  patches:\n"
+                   "  - op: replace\n    path: /deploy/helm/releases/0/artifactOverrides/image\n    value: other\n")
+    outs = fixes(tmp_path, text, "move-field")
+    assert outs
+    out = outs[0]
+    assert "artifactOverrides" not in out
+    assert "path: /deploy/helm/releases/0/setValueTemplates/image" in out
+    assert "{{.IMAGE_FULLY_QUALIFIED_other}}" in out

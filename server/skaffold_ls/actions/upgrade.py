@@ -285,9 +285,10 @@ def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str]
                 rewritten.append(raw_of(item, t.lines))
                 continue
             path = path_node.value
-            ao = _AO_PATH.match(path) or (None if upgrading else _AO_ANY.match(path))
+            # Upgrading: only deploy.helm patches exist yet. Moving fields in a current
+            # config: either section, and the section is the pattern's first group.
+            ao = _AO_PATH.match(path) if upgrading else _AO_ANY.match(path)
             if ao:
-                # _AO_ANY (not upgrading) has the section before the release index
                 at = 1 if upgrading else 2
                 idx = int(ao.group(at))
                 strategy = strategies.get((int(prefix[1]), idx), strategies.get((None, idx), "fqn"))
