@@ -6,8 +6,6 @@ about position encodings, clamping ranges into the document and JSON-safe data.
 
 from __future__ import annotations
 
-import enum
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +15,7 @@ from pygls.uris import from_fs_path
 
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.core.positions import UTF16, from_units, to_units
+from skaffold_ls.lsp.jsonsafe import clean_text, json_safe
 
 if TYPE_CHECKING:  # imported lazily: the features are not needed to publish diagnostics
     from skaffold_ls.features import types as ft
@@ -84,37 +83,6 @@ class LineIndex:
 
     def to_core_range(self, r: types.Range) -> Range:
         return Range(self.to_core(r.start), self.to_core(r.end))
-
-
-def clean_text(s: str) -> str:
-    """Text that survives JSON → UTF-8 (lone surrogates from a hostile document become U+FFFD)."""
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "replace").decode("utf-8")
-
-
-def json_safe(value: Any, depth: int = 0) -> Any:
-    """`Finding.data` as plain JSON values (paths → strings, tuples → lists)."""
-    if depth > 20:
-        return None
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str):
-        return clean_text(value)
-    if isinstance(value, enum.Enum):
-        return json_safe(value.value, depth + 1)
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {clean_text(str(k)): json_safe(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [json_safe(v, depth + 1) for v in items]
-    return clean_text(str(value))
 
 
 def diagnostic(f: Finding, index: LineIndex, severity: Severity | None = None) -> types.Diagnostic:

@@ -20,10 +20,8 @@ tests/lsp/test_fast_start.py asserts it matches what pygls answers.
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
-import math
 import os
 import re
 import select
@@ -33,6 +31,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from skaffold_ls.lsp.jsonsafe import clean_text, json_safe
 
 log = logging.getLogger(__name__)
 
@@ -179,36 +179,6 @@ def initialize_result(params: Any, snapshot: dict[str, Any], version: str) -> di
 # didOpen → publishDiagnostics (the server's schema phase, as plain JSON)
 
 
-def _clean_text(s: str) -> str:
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "replace").decode("utf-8")
-
-
-def _json_safe(value: Any, depth: int = 0) -> Any:
-    """Same as convert.json_safe (which imports lsprotocol)."""
-    if depth > 20:
-        return None
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str):
-        return _clean_text(value)
-    if isinstance(value, enum.Enum):
-        return _json_safe(value.value, depth + 1)
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {_clean_text(str(k)): _json_safe(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
-        return [_json_safe(v, depth + 1) for v in items]
-    return _clean_text(str(value))
-
-
 def diagnostics(findings: list[Any], lines: list[str], encoding: str, outdated: Any) -> list[dict[str, Any]]:
     """Findings as LSP diagnostics, as the server's `_diagnostics` + `convert.diagnostic` build them."""
     from skaffold_ls.core.positions import to_units
@@ -237,10 +207,10 @@ def diagnostics(findings: list[Any], lines: list[str], encoding: str, outdated: 
             end = start
         sev = outdated if (f.code == "outdated-api-version" and outdated is not None) else f.severity
         d: dict[str, Any] = {"range": {"start": position(start), "end": position(end)},
-                             "message": _clean_text(f.message), "severity": int(sev), "code": f.code,
+                             "message": clean_text(f.message), "severity": int(sev), "code": f.code,
                              "source": SOURCE}
         if f.data is not None:
-            data = _json_safe(f.data)
+            data = json_safe(f.data)
             if data is not None:
                 d["data"] = data
         out.append(d)
