@@ -52,3 +52,11 @@ class Finding:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+
+@dataclass(slots=True)
+class TextEdit:
+    """Replace `range` with `new_text`: what every code action is made of."""
+
+    range: Range
+    new_text: str

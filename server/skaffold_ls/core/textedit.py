@@ -18,9 +18,8 @@ from typing import Any
 
 import yaml
 
-from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.findings import Pos, Range, TextEdit
 from skaffold_ls.core.yamldoc import Alias, Mapping, Node, Pair, Scalar, Sequence, YamlDocument
-from skaffold_ls.features.types import TextEdit
 
 
 class EditError(Exception):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skaffold_ls.core.analysis import Analysis
-from skaffold_ls.core.findings import Finding, Range
+from skaffold_ls.core.findings import Finding, Range, TextEdit
 from skaffold_ls.schema.store import SchemaStore
 
 
@@ -44,12 +44,6 @@ class CompletionKind(enum.IntEnum):  # same numbers as LSP's CompletionItemKind
     REFERENCE = 18
     SNIPPET = 15
     MODULE = 9
-
-
-@dataclass(slots=True)
-class TextEdit:
-    range: Range
-    new_text: str
 
 
 @dataclass(slots=True)
