@@ -1,9 +1,7 @@
 """Editing features and code actions through LSP: the wiring and the position conversion.
 
 What each feature returns is tested where it is written (tests/features, tests/actions);
-here we check that each reaches the client, in the client's units, and that a feature
-that is not installed yet is simply not advertised. Each test skips when its
-capability is not advertised.
+here we check that each is advertised and reaches the client, in the client's units.
 """
 
 from __future__ import annotations
@@ -66,8 +64,7 @@ async def opened(client: LanguageClient, project, text: str = TEXT) -> str:
 
 async def test_completion_of_keys_with_trigger_characters(client: LanguageClient, project):
     c = caps(client).completion_provider
-    if c is None:
-        pytest.skip("completion not installed")
+    assert c is not None
     assert set(c.trigger_characters or []) == {":", " ", "-", "/"}
     text = TEXT + "deploy:\n  \n"
     uri = await opened(client, project, text)
@@ -80,8 +77,7 @@ async def test_completion_of_keys_with_trigger_characters(client: LanguageClient
 
 
 async def test_hover_after_an_emoji_uses_utf16(client: LanguageClient, project):
-    if not caps(client).hover_provider:
-        pytest.skip("hover not installed")
+    assert caps(client).hover_provider
     uri = await opened(client, project)
     h = await client.text_document_hover_async(types.HoverParams(
         text_document=doc_id(uri), position=types.Position(line=4, character=2)))
@@ -92,8 +88,7 @@ async def test_hover_after_an_emoji_uses_utf16(client: LanguageClient, project):
 
 
 async def test_document_symbols(client: LanguageClient, project):
-    if not caps(client).document_symbol_provider:
-        pytest.skip("symbols not installed")
+    assert caps(client).document_symbol_provider
     uri = await opened(client, project)
     syms = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc_id(uri)))
     assert syms
@@ -112,16 +107,14 @@ async def test_document_symbols(client: LanguageClient, project):
 
 
 async def test_folding_ranges(client: LanguageClient, project):
-    if not caps(client).folding_range_provider:
-        pytest.skip("folding not installed")
+    assert caps(client).folding_range_provider
     uri = await opened(client, project)
     folds = await client.text_document_folding_range_async(types.FoldingRangeParams(text_document=doc_id(uri)))
     assert any(f.start_line == 4 for f in folds or []), folds
 
 
 async def test_document_links_point_at_files(client: LanguageClient, project):
-    if not caps(client).document_link_provider:
-        pytest.skip("links not installed")
+    assert caps(client).document_link_provider
     uri = await opened(client, project)
     links = await client.text_document_document_link_async(types.DocumentLinkParams(text_document=doc_id(uri)))
     targets = {lk.target for lk in links or []}
@@ -129,8 +122,7 @@ async def test_document_links_point_at_files(client: LanguageClient, project):
 
 
 async def test_definition_of_a_profile_artifact_image(client: LanguageClient, project):
-    if not caps(client).definition_provider:
-        pytest.skip("navigation not installed")
+    assert caps(client).definition_provider
     uri = await opened(client, project)
     locs = await client.text_document_definition_async(types.DefinitionParams(
         text_document=doc_id(uri), position=types.Position(line=17, character=14)))
@@ -138,8 +130,7 @@ async def test_definition_of_a_profile_artifact_image(client: LanguageClient, pr
 
 
 async def test_quick_fix_for_an_unknown_key(client: LanguageClient, project):
-    if not caps(client).code_action_provider:
-        pytest.skip("code actions not installed")
+    assert caps(client).code_action_provider
     text = TEXT.replace("manifests:", "manifets:")
     uri = uri_for(project)
     p = await wait_diagnostics(client, uri, after=open_doc(client, uri, text))

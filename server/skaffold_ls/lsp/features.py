@@ -2,17 +2,15 @@
 
 The features are pure functions in `skaffold_ls.features.<module>` and
 `skaffold_ls.actions` taking a `FeatureContext` (and a code-point position or
-range) and returning `features/types.py` objects. Each is registered only when
-its module is installed, imported on first use, run on a worker thread and
-guarded: a failing feature logs and answers "nothing", it never takes the
-server down.
+range) and returning `features/types.py` objects. Each is imported on first
+use, run on a worker thread and guarded: a failing feature logs and answers
+"nothing", it never takes the server down.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,42 +26,23 @@ from skaffold_ls.lsp.server import SkaffoldLanguageServer, plain
 
 COMPLETION_TRIGGERS = [":", " ", "-", "/"]
 
-# (module, candidate function names) for each feature; the first name found wins.
-_FUNCS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "completion": ("skaffold_ls.features.completion", ("complete", "completion", "completions")),
-    "hover": ("skaffold_ls.features.hover", ("hover",)),
-    "symbols": ("skaffold_ls.features.symbols", ("document_symbols", "symbols")),
-    "links": ("skaffold_ls.features.links", ("document_links", "links")),
-    "folding": ("skaffold_ls.features.folding", ("folding_ranges", "folding")),
-    "definition": ("skaffold_ls.features.navigation", ("definition", "find_definition")),
-    "references": ("skaffold_ls.features.navigation", ("references", "find_references")),
-    "code_actions": ("skaffold_ls.actions", ("code_actions", "actions_for")),
+# The pure function behind each feature, imported on first use.
+_FUNCS: dict[str, tuple[str, str]] = {
+    "completion": ("skaffold_ls.features.completion", "complete"),
+    "hover": ("skaffold_ls.features.hover", "hover"),
+    "symbols": ("skaffold_ls.features.symbols", "document_symbols"),
+    "links": ("skaffold_ls.features.links", "document_links"),
+    "folding": ("skaffold_ls.features.folding", "folding_ranges"),
+    "definition": ("skaffold_ls.features.navigation", "definition"),
+    "references": ("skaffold_ls.features.navigation", "references"),
+    "code_actions": ("skaffold_ls.actions", "code_actions"),
 }
 
 
-def _available(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
-def _func(feature: str) -> Callable[..., Any] | None:
-    module_name, names = _FUNCS[feature]
-    module = importlib.import_module(module_name)
-    for name in names:
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    return None
-
-
-def _has_func(feature: str) -> bool:
-    module_name, _names = _FUNCS[feature]
-    if module_name == "skaffold_ls.actions":
-        # The package exists before its entry point does; look for the registry without importing it.
-        return _available("skaffold_ls.actions.registry")
-    return _available(module_name)
+def _func(feature: str) -> Callable[..., Any]:
+    module_name, name = _FUNCS[feature]
+    fn: Callable[..., Any] = getattr(importlib.import_module(module_name), name)
+    return fn
 
 
 class Features:
@@ -96,8 +75,6 @@ class Features:
             if analysis is None:
                 return default
             fn = _func(feature)
-            if fn is None:
-                return default
             index = srv.index_for(analysis)
             ctx = self.context(analysis)
             args = make_args(ctx, index)
@@ -178,14 +155,7 @@ class Features:
         uri = params.text_document.uri
 
         def args(ctx: Any, idx: LineIndex) -> tuple[Any, ...]:
-            fn = _func("references")
-            pos = idx.to_core(params.position)
-            try:
-                if fn is not None and "include_declaration" in inspect.signature(fn).parameters:
-                    return (ctx, pos, params.context.include_declaration)
-            except (TypeError, ValueError):
-                pass
-            return (ctx, pos)
+            return (ctx, idx.to_core(params.position), params.context.include_declaration)
 
         return await self._run("references", uri, args,
                                lambda locs, idx: self._locations(locs, idx, uri), None)
@@ -231,23 +201,15 @@ class Features:
 def register(server: SkaffoldLanguageServer) -> None:
     f = Features(server)
     server.skaffold_features = f  # type: ignore[attr-defined]
-    if _has_func("completion"):
-        server.feature(types.TEXT_DOCUMENT_COMPLETION,
-                       types.CompletionOptions(trigger_characters=COMPLETION_TRIGGERS))(plain(f.completion))
-    if _has_func("hover"):
-        server.feature(types.TEXT_DOCUMENT_HOVER)(plain(f.hover))
-    if _has_func("symbols"):
-        server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(plain(f.symbols))
-    if _has_func("links"):
-        server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)(plain(f.links))
-    if _has_func("folding"):
-        server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)(plain(f.folding))
-    if _has_func("definition"):
-        server.feature(types.TEXT_DOCUMENT_DEFINITION)(plain(f.definition))
-    if _has_func("references"):
-        server.feature(types.TEXT_DOCUMENT_REFERENCES)(plain(f.references))
-    if _has_func("code_actions"):
-        server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
-                               types.CodeActionKind.SourceFixAll]))(plain(f.code_action))
+    server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                   types.CompletionOptions(trigger_characters=COMPLETION_TRIGGERS))(plain(f.completion))
+    server.feature(types.TEXT_DOCUMENT_HOVER)(plain(f.hover))
+    server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(plain(f.symbols))
+    server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)(plain(f.links))
+    server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)(plain(f.folding))
+    server.feature(types.TEXT_DOCUMENT_DEFINITION)(plain(f.definition))
+    server.feature(types.TEXT_DOCUMENT_REFERENCES)(plain(f.references))
+    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
+                           types.CodeActionKind.SourceFixAll]))(plain(f.code_action))
 
