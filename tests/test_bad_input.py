@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import CONFIG, GOOD, codes, open_doc, start, uri_for, wait_diagnostics
@@ -30,6 +31,14 @@ def alias_bomb() -> str:
         refs = ", ".join([f"*x{i - 1}"] * 9)
         lines.append(f"x{i}: &x{i} [{refs}]")
     lines.append("build:\n  artifacts: *x9")
+    return "\n".join(lines) + "\n"
+
+
+def merge_fan_out(levels: int = 40) -> str:
+    """`<<: [*a, *a]` chained: 1.5 KB standing for 2^40 merged mappings."""
+    lines = [HEAD.rstrip("\n"), "a0: &a0 {k0: v}"]
+    lines += [f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: v}}" for i in range(1, levels + 1)]
+    lines.append(f"build:\n  artifacts:\n  - image: x\n    <<: *a{levels}")
     return "\n".join(lines) + "\n"
 
 
@@ -51,6 +60,7 @@ def five_megabytes() -> str:
 
 CASES = {
     "alias-bomb": (alias_bomb, "alias-bomb"),
+    "merge-fan-out": (merge_fan_out, "alias-bomb"),
     "flow-nesting-10000": (lambda: flow_nesting(10_000), "too-deep"),
     "block-nesting-10000": (lambda: block_nesting(10_000), "too-deep"),
     "five-megabytes": (five_megabytes, "file-too-large"),
@@ -157,3 +167,19 @@ async def test_server_survives_every_bad_input(client: LanguageClient, tmp_path:
     uri = uri_for(tmp_path, "after/skaffold.yaml")
     p = await wait_diagnostics(client, uri, after=open_doc(client, uri, GOOD))
     assert len(p.diagnostics) == 0
+
+
+@pytest.mark.asyncio
+async def test_hovers_on_a_merge_fan_out_leave_the_server_responsive(client: LanguageClient, tmp_path: Path):
+    uri = uri_for(tmp_path, "fan-out/skaffold.yaml")
+    await wait_diagnostics(client, uri, after=open_doc(client, uri, merge_fan_out()), timeout=60)
+    doc = types.TextDocumentIdentifier(uri=uri)
+    hovers = [asyncio.ensure_future(client.text_document_hover_async(types.HoverParams(
+        text_document=doc, position=types.Position(line=line, character=5)))) for line in (3, 20, 42, 45)]
+    other = uri_for(tmp_path, "other/skaffold.yaml")
+    p = await wait_diagnostics(client, other, after=open_doc(client, other, GOOD), timeout=20)
+    assert not p.diagnostics
+    h = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=other), position=types.Position(line=2, character=2))), 20)
+    assert h is not None
+    await asyncio.wait_for(asyncio.gather(*hovers), 30)

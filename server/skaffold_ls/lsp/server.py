@@ -8,6 +8,11 @@ a feature) and convert the result with `convert`. Design points:
   publishes only if no newer version arrived meanwhile. A big document being
   analysed never delays a small one, and a burst of edits costs one analysis
   per pause, not one per keystroke.
+- A document's work (analysis, features, checks) runs in its own lane
+  (`lanes.DocumentLanes`): at most one worker thread per document, so a document
+  that is slow to analyse cannot starve the others; a request about it is
+  answered within REQUEST_TIMEOUT (with nothing, if its work is not done) and can
+  be cancelled.
 - Two phases: schema validation is published at once; the checks beyond the
   schema (they read Dockerfiles, manifests, go.mod...) run afterwards, once the
   document has been quiet for CHECKS_DELAY, and are given up when it changes.
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import re
 import traceback
@@ -42,6 +46,7 @@ from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze, run_ch
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
+from skaffold_ls.lsp.lanes import DocumentLanes
 from skaffold_ls.lsp.recognition import is_skaffold_document
 from skaffold_ls.lsp.settings import Settings, parse_settings
 from skaffold_ls.schema.store import SchemaStore
@@ -51,6 +56,9 @@ log = logging.getLogger(__name__)
 SECTION = "skaffold"
 # Checks beyond the schema wait until the document has been quiet this long (seconds).
 CHECKS_DELAY = 0.3
+# A request about a document (hover, completion...) is answered within this many seconds,
+# with nothing when its document's work is not done by then.
+REQUEST_TIMEOUT = 10.0
 # Files whose changes on disk can change what the checks say.
 WATCHED = ["**/Dockerfile*", "**/*.Dockerfile", "**/*.{yaml,yml,json}", "**/go.mod", "**/kustomization*",
            "**/Chart.yaml"]
@@ -133,6 +141,9 @@ class SkaffoldLanguageServer(LanguageServer):
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skaffold-analysis")
         # Checks get their own threads: slow file-system checks never hold up an analysis.
         self.checks_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="skaffold-checks")
+        self.lanes = DocumentLanes(self.pool)
+        self.check_lanes = DocumentLanes(self.checks_pool)
+        self.request_timeout = REQUEST_TIMEOUT
         self._background: set[asyncio.Task[Any]] = set()
         self.stopping = False
         self._register()
@@ -176,9 +187,9 @@ class SkaffoldLanguageServer(LanguageServer):
             exc = task.exception()
             self.log(f"skaffold-ls: background task failed: {exc!r}", types.MessageType.Error)
 
-    async def run_in_pool(self, fn: Callable[..., T], *args: Any, pool: ThreadPoolExecutor | None = None) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool or self.pool, functools.partial(fn, *args))
+    async def run_for_document(self, uri: str, fn: Callable[..., T], *args: Any) -> T:
+        """fn(*args) on a worker thread, in the document's lane (one thread per document at most)."""
+        return await self.lanes.run(uri, fn, *args)
 
     def analysis_options(self) -> AnalysisOptions:
         s = self.settings
@@ -233,7 +244,7 @@ class SkaffoldLanguageServer(LanguageServer):
             opts.schema_only = True
             analysis: Analysis | None = None
             try:
-                analysis = await self.run_in_pool(analyze, text, self.path_of(uri), self.store, opts)
+                analysis = await self.run_for_document(uri, analyze, text, self.path_of(uri), self.store, opts)
                 carried = []
                 if checks and state.check_lines is not None:
                     carried = carry_over(state.check_findings, state.check_lines, analysis.parsed.lines)
@@ -267,8 +278,8 @@ class SkaffoldLanguageServer(LanguageServer):
         if self._stale(state, version):
             return
         try:
-            findings = await self.run_in_pool(run_checks, analysis, self.store, self.analysis_options(),
-                                              lambda: self._stale(state, version), pool=self.checks_pool)
+            findings = await self.check_lanes.run(state.uri, run_checks, analysis, self.store,
+                                                  self.analysis_options(), lambda: self._stale(state, version))
         except Exception:
             self.log(f"skaffold-ls: checks failed on {state.uri}:\n{traceback.format_exc()}",
                      types.MessageType.Error)
@@ -315,7 +326,7 @@ class SkaffoldLanguageServer(LanguageServer):
                 return state.analysis
         if doc is None or not is_skaffold_document(uri, doc.source):
             return None
-        return await self.run_in_pool(self._analyze, doc.source, self.path_of(uri))
+        return await self.run_for_document(uri, self._analyze, doc.source, self.path_of(uri))
 
     def reanalyse_all(self) -> None:
         for uri in list(self.workspace.text_documents):
@@ -436,6 +447,8 @@ class SkaffoldLanguageServer(LanguageServer):
             if state.checks_task is not None:
                 state.checks_task.cancel()
             self._wake(state)
+        self.lanes.forget(uri)
+        self.check_lanes.forget(uri)
         self._publish(uri, None, [])
 
     async def _on_config_change(self, params: types.DidChangeConfigurationParams) -> None:
