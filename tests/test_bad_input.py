@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -68,9 +69,14 @@ CASES = {
 }
 
 
+def limit_memory() -> None:
+    # A `check` that reads /dev/zero must fail here with MemoryError, not take the machine's memory.
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
 def run_check(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "skaffold_ls", "check", *args],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit_memory)
 
 
 # ---------------------------------------------------------------------------
@@ -138,6 +144,54 @@ def test_check_unreadable_directory_in_process(tmp_path: Path, monkeypatch: pyte
     assert cli.main(["check", str(d)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Permission denied" in err[0], err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_check_skips_special_files_with_a_message(tmp_path: Path, kind: str):
+    special = tmp_path / "special" / "skaffold.yaml"
+    special.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(special)
+    else:
+        special.symlink_to("/dev/zero")
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "skaffold.yaml").write_text(GOOD)
+    what = "named pipe" if kind == "fifo" else "character device"
+    for target in (special, tmp_path):  # named, then found by a folder walk
+        r = run_check("--schema-only", str(target))
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert f"{special}: a {what} (FIFO), not a regular file; skipped" in r.stderr \
+            if kind == "fifo" else f"{special}: a {what}, not a regular file; skipped" in r.stderr
+    r = run_check("--format", "json", "--schema-only", str(tmp_path))
+    assert json.loads(r.stdout) == []  # the good file was checked
+
+
+def test_check_globs_and_folder_walks_end_on_symlink_loops(tmp_path: Path):
+    (tmp_path / "svc" / "k8s").mkdir(parents=True)
+    (tmp_path / "svc" / "skaffold.yaml").write_text(GOOD)
+    (tmp_path / "svc" / "k8s" / "up").symlink_to("../..")
+    (tmp_path / "svc" / "k8s" / "self").symlink_to("../k8s")
+    r = run_check("--format", "json", str(tmp_path / "**" / "skaffold.yaml"))
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+    assert {x["file"] for x in json.loads(r.stdout)} <= {str(tmp_path / "svc" / "skaffold.yaml")}
+    r = run_check(str(tmp_path))
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+
+
+def test_check_says_when_a_walk_is_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]):
+    from skaffold_ls import cli
+    from skaffold_ls.core import fsutil
+
+    for i in range(20):
+        (tmp_path / f"s{i:02}").mkdir()
+        (tmp_path / f"s{i:02}" / "skaffold.yaml").write_text(GOOD)
+    monkeypatch.setattr(fsutil, "MAX_WALK_ENTRIES", 25)
+    cli.main(["check", "--schema-only", str(tmp_path)])
+    assert f"{tmp_path}: stopped after looking at 25 entries" in capsys.readouterr().err
+    assert cli.main(["check", "--schema-only", str(tmp_path / "nothing-*" / "**" / "x.yaml")]) == 2
+    cli.main(["check", "--schema-only", str(tmp_path / "**" / "skaffold.yaml")])
+    assert "stopped after looking at 25 entries" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------

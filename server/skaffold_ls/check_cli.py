@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import glob
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Finding, Severity
+from skaffold_ls.core.yamldoc import too_large_finding
 from skaffold_ls.schema.store import SchemaStore
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFORMATION,
@@ -26,49 +27,72 @@ def is_skaffold_name(name: str) -> bool:
     return (name.startswith("skaffold") or name.endswith(".skaffold.yaml")) and name.endswith((".yaml", ".yml"))
 
 
-def expand_paths(paths: list[str]) -> list[Path]:
+_SKIPPED_DIRS = frozenset({".git", "node_modules"})
+
+
+def expand_paths(paths: list[str], notes: list[str] | None = None) -> list[Path]:
+    """The files to check. Folder walks do not follow directory symlinks, globs enter each
+    real folder once, and both stop after fsutil.MAX_WALK_ENTRIES entries (with a note)."""
     out: list[Path] = []
+    notes = notes if notes is not None else []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             try:
-                found = sorted(
-                    Path(d) / f
-                    for d, dirs, files in os.walk(p, onerror=_raise)
-                    for f in files if is_skaffold_name(f)
-                    if not any(part in (".git", "node_modules") for part in Path(d).parts)
-                )
+                listing = fsutil.walk_files(p, skip_dir=_SKIPPED_DIRS.__contains__, onerror=_raise)
             except OSError as e:
                 raise UsageError(f"cannot read directory {raw}: {e.strerror or e}") from e
+            found = [f for f in listing.paths if is_skaffold_name(f.name)]
             if not found:
-                raise UsageError(f"no skaffold*.yaml files under {raw}")
+                raise UsageError(f"no skaffold*.yaml files under {raw}{_cut_short(listing)}")
+            if listing.truncated:
+                notes.append(f"{raw}: stopped after looking at {listing.limit:,} entries; "
+                             "files further down were not checked")
             out.extend(found)
-        elif p.exists():
+        elif p.exists() or p.is_symlink():
             out.append(p)
         elif glob.has_magic(raw):
-            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            listing = fsutil.glob_paths(raw)
+            matches = [m for m in listing.paths if not m.is_dir()]
             if not matches:
-                raise UsageError(f"no files match {raw}")
+                raise UsageError(f"no files match {raw}{_cut_short(listing)}")
+            if listing.truncated:
+                notes.append(f"{raw}: stopped after looking at {listing.limit:,} entries; "
+                             "files further down were not checked")
             out.extend(matches)
         else:
             raise UsageError(f"no such file: {raw}")
     return out
 
 
+def _cut_short(listing: fsutil.Listing) -> str:
+    return f" (stopped after looking at {listing.limit:,} entries)" if listing.truncated else ""
+
+
 def _raise(e: OSError) -> None:
     raise e
 
 
-def read_text(path: Path) -> str:
-    """The file as text, or a UsageError that says why not."""
+def read_text(path: Path, max_bytes: int) -> str:
+    """The file as text, or a UsageError that says why not. The type and size are checked
+    before reading: a FIFO would block, /dev/zero never ends."""
     try:
-        data = path.read_bytes()
+        data = fsutil.read_bytes(path, max_bytes)
+    except fsutil.NotRegularFileError as e:
+        raise UsageError(f"{path}: {e.strerror}; skipped") from e
+    except fsutil.FileTooLargeError as e:
+        raise _TooLarge(e.size) from e
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror or e}") from e
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise _NotText(e.start) from e
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
 
 
 class _NotText(Exception):
@@ -83,17 +107,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = AnalysisOptions(outdated_api_version=not args.no_outdated, schema_only=args.schema_only)
     threshold = _LEVELS[args.severity]
+    notes: list[str] = []
     try:
-        files = expand_paths(args.paths)
+        files = expand_paths(args.paths, notes)
     except UsageError as e:
         print(f"skaffold-ls: {e}", file=sys.stderr)
         return 2
+    for note in notes:
+        print(f"skaffold-ls: {note}", file=sys.stderr)
     errors = 0
     io_problem = False
     report: list[dict[str, Any]] = []
     for path in files:
         try:
-            text = read_text(path)
+            text = read_text(path, options.max_file_bytes)
         except UsageError as e:
             print(f"skaffold-ls: {e}", file=sys.stderr)
             io_problem = True
@@ -101,6 +128,9 @@ def run(args: argparse.Namespace) -> int:
         except _NotText as e:
             findings = [_not_utf8(e.offset)]
             lines: list[str] = []
+        except _TooLarge as e:
+            findings = [too_large_finding(e.size, options.max_file_bytes)]
+            lines = []
         else:
             analysis = analyze(text, path.resolve(), store, options)
             if analysis.not_skaffold and str(path) in args.paths:

@@ -24,7 +24,7 @@ MINE = {
     "missing-kustomize-path", "duplicate-artifact-image", "unreferenced-artifact-image", "ko-without-go-mod",
     "ko-default-base", "go-missing-gcflags", "go-trimpath", "shell-form-entrypoint", "python-debug-support",
     "liveness-probe-debug", "debug-port-exposed", "invalid-activation-regex", "activation-double-negation",
-    "activation-negated-env-key", "profile-always-active", "images-not-pushed",
+    "activation-negated-env-key", "profile-always-active", "images-not-pushed", "glob-too-broad",
 }
 
 
@@ -186,3 +186,40 @@ def test_helm_numbered_image_variables_count_as_references(tmp_path: Path) -> No
         encoding="utf-8")
     assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "unreferenced-artifact-image"] == [
         (7, "unreferenced-artifact-image", "warning")]
+
+
+MANIFEST_GLOB = """\
+apiVersion: skaffold/v4beta14
+kind: Config
+manifests:
+  rawYaml:
+  - k8s/**/*.yaml
+deploy:
+  kubectl: {}
+"""
+
+
+def test_manifest_globs_end_on_symlink_loops(tmp_path: Path) -> None:
+    """glob.glob(recursive=True) followed k8s/up -> .. forever; each real folder is entered once now."""
+    (tmp_path / "k8s" / "apps").mkdir(parents=True)
+    (tmp_path / "k8s" / "apps" / "deploy.yaml").write_text("apiVersion: v1\nkind: Service\n")
+    (tmp_path / "k8s" / "up").symlink_to("..")
+    (tmp_path / "k8s" / "apps" / "again").symlink_to("../../k8s")
+    (tmp_path / "skaffold.yaml").write_text(MANIFEST_GLOB)
+    found = [c for c in codes(tmp_path / "skaffold.yaml") if c[1] in MINE]
+    assert ("no-manifests-match" not in [c[1] for c in found]) and ("glob-too-broad" not in [c[1] for c in found])
+
+
+def test_a_glob_that_reaches_too_many_entries_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from skaffold_ls.checks import common
+
+    (tmp_path / "k8s").mkdir()
+    for i in range(30):
+        (tmp_path / "k8s" / f"m{i}.txt").write_text("")
+    (tmp_path / "skaffold.yaml").write_text(MANIFEST_GLOB)
+    monkeypatch.setattr(common, "MAX_WALK_ENTRIES", 10)
+    assert (5, "glob-too-broad", "info") in codes(tmp_path / "skaffold.yaml")
+    monkeypatch.setattr(common, "MAX_WALK_ENTRIES", 1000)
+    found = codes(tmp_path / "skaffold.yaml")
+    assert (5, "no-manifests-match", "warning") in found and "glob-too-broad" not in [c[1] for c in found]
+

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import glob
 import re
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from skaffold_ls.actions.base import Text, disabled, file_edit
 from skaffold_ls.actions.dockeredit import DockerfileText, exec_form_edit, gcflags_edits, trimpath_edits
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
     EditError,
@@ -43,6 +43,8 @@ QUICKFIX = "quickfix"
 KIND = "refactor"
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "Service")
 MAX_MANIFEST_BYTES = 1_000_000
+# Globs and chart walks stop after this many entries (see core/fsutil.py).
+MAX_WALK_ENTRIES = 20_000
 
 
 def _dockerfile_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
@@ -148,12 +150,9 @@ def manifest_resources(folder: Path, patterns: list[str]) -> list[dict[str, Any]
     for pattern in patterns:
         if "{{" in pattern or "://" in pattern:
             continue
-        for f in sorted(glob.glob(str(folder / pattern), recursive=True)):
-            p = Path(f)
-            if not p.is_file() or p.stat().st_size > MAX_MANIFEST_BYTES:
-                continue
+        for p in fsutil.glob_paths(pattern, folder, max_entries=MAX_WALK_ENTRIES).paths:
             try:
-                docs = list(yaml.safe_load_all(p.read_text(encoding="utf-8")))
+                docs = list(yaml.safe_load_all(fsutil.read_text(p, MAX_MANIFEST_BYTES)))
             except (yaml.YAMLError, OSError, UnicodeDecodeError):
                 continue
             for d in docs:
@@ -267,11 +266,11 @@ def probe_switch(chart: Path) -> tuple[str, bool] | None:
     templates = chart / "templates"
     if not templates.is_dir():
         return None
-    for f in sorted(templates.rglob("*"))[:500]:
-        if f.suffix not in (".yaml", ".yml", ".tpl") or not f.is_file():
+    for f in fsutil.walk_files(templates, max_entries=MAX_WALK_ENTRIES).paths[:500]:
+        if f.suffix not in (".yaml", ".yml", ".tpl"):
             continue
         try:
-            text = f.read_text(encoding="utf-8")
+            text = fsutil.read_text(f, MAX_MANIFEST_BYTES)
         except (OSError, UnicodeDecodeError):
             continue
         for m in _GUARD.finditer(text):

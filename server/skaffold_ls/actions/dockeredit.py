@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skaffold_ls.buildfiles import Command, Dockerfile, DockerfileError, GoBuild, parse_dockerfile_text
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.features.types import TextEdit
 
@@ -43,7 +44,7 @@ class DockerfileText:
             key = (str(path), st.st_size, st.st_mtime_ns, tuple(sorted((build_args or {}).items())))
             if key in _CACHE:
                 return _CACHE[key]
-            text = path.read_text(encoding="utf-8")
+            text = fsutil.read_text(path, fsutil.MAX_READ_BYTES)
             result: DockerfileText | None = DockerfileText(
                 path, text, parse_dockerfile_text(text, path=path, build_args=build_args))
         except (OSError, UnicodeDecodeError, DockerfileError):

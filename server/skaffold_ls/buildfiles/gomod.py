@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from skaffold_ls.buildfiles.textfile import read_build_file
+
 _MODULE_RE = re.compile(r'^\s*module\s+(?:"([^"]+)"|`([^`]+)`|(\S+))', re.M)
 _GO_RE = re.compile(r"^\s*go\s+(\S+)", re.M)
 
@@ -34,7 +36,7 @@ def parse_go_mod(text: str, path: Path) -> GoMod | None:
 
 def read_go_mod(path: Path) -> GoMod | None:
     try:
-        return parse_go_mod(path.read_text(encoding="utf-8"), path)
+        return parse_go_mod(read_build_file(path), path)
     except OSError:
         return None
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterator
 from pathlib import Path
 
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.analysis import CheckContext
 from skaffold_ls.core.yamldoc import YamlDocument
 from skaffold_ls.model_helpers import ArtifactNode, artifacts
 
 MAX_FILE_BYTES = 1_000_000
+# Checks run again whenever the document has been quiet for a moment: one glob or
+# folder walk of theirs looks at no more entries than this (`/**/*.yaml` stops here).
+MAX_WALK_ENTRIES = 20_000
 
 
 def skaffold_docs(ctx: CheckContext) -> Iterator[YamlDocument]:
@@ -40,16 +43,27 @@ def is_templated(value: str) -> bool:
     return "{{" in value or "${" in value
 
 
-def glob_files(folder: Path, pattern: str) -> list[Path]:
+def glob_listing(folder: Path, pattern: str) -> fsutil.Listing:
+    """What a manifest glob matches (relative to the config's folder), within MAX_WALK_ENTRIES."""
     if is_templated(pattern) or "://" in pattern:
-        return []
-    return sorted(Path(p) for p in glob.glob(str(folder / pattern), recursive=True))
+        return fsutil.Listing()
+    return fsutil.glob_paths(pattern, folder, max_entries=MAX_WALK_ENTRIES)
+
+
+def glob_files(folder: Path, pattern: str) -> list[Path]:
+    return glob_listing(folder, pattern).paths
+
+
+def files_under(folder: Path) -> list[Path]:
+    """The files in a folder and its subfolders (symlinks to folders not followed), within
+    MAX_WALK_ENTRIES."""
+    return fsutil.walk_files(folder, max_entries=MAX_WALK_ENTRIES).paths
 
 
 def read_small(path: Path) -> str | None:
+    """A regular file of at most MAX_FILE_BYTES as text; None for anything else (a FIFO
+    would block the check, a device never end)."""
     try:
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
+        return fsutil.read_text(path, MAX_FILE_BYTES, errors="replace")
     except OSError:
         return None

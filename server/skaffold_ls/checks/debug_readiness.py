@@ -26,6 +26,7 @@ from skaffold_ls.actions.dockeredit import DockerfileText, exec_form
 from skaffold_ls.checks.common import (
     all_artifacts,
     disk_folder,
+    files_under,
     glob_files,
     is_templated,
     read_small,
@@ -163,7 +164,7 @@ def _manifest_sources(folder: Path, cfg: Mapping) -> list[tuple[Scalar, list[Pat
             s = deref(item)
             if isinstance(s, Scalar) and not s.is_null and not is_templated(s.value) \
                     and (folder / s.value).is_dir():
-                files = sorted(p for p in (folder / s.value).rglob("*.y*ml") if p.is_file())
+                files = [p for p in files_under(folder / s.value) if p.suffix in (".yaml", ".yml")]
                 sources.append((s, files[:50]))
     return sources
 

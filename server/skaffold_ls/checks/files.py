@@ -1,7 +1,7 @@
 """Files the config names that do not exist: skaffold fails only when it builds or deploys.
 
 Codes: missing-context, missing-dockerfile, missing-chart, missing-values-file,
-no-manifests-match, missing-kustomize-path. (`requires[].path` is checked by
+no-manifests-match, glob-too-broad, missing-kustomize-path. (`requires[].path` is checked by
 checks/requires.py as `requires-missing`.) Templated values (`{{...}}`) are skipped.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skaffold_ls.checks.common import all_artifacts, disk_folder, glob_files, is_templated, skaffold_docs
+from skaffold_ls.checks.common import all_artifacts, disk_folder, glob_listing, is_templated, skaffold_docs
 from skaffold_ls.core.analysis import CHECKS, CheckContext
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
@@ -74,7 +74,13 @@ def _manifest_files(folder: Path, cfg: Mapping) -> list[Finding]:
     for s in globs:
         if is_templated(s.value) or "://" in s.value:
             continue
-        if not glob_files(folder, s.value):
+        listing = glob_listing(folder, s.value)
+        if listing.truncated:
+            out.append(Finding("glob-too-broad", Severity.INFORMATION,
+                               f"`{s.value}` reaches more than {listing.limit:,} files and folders: skaffold-ls "
+                               f"looked at the first {listing.limit:,} only, and skaffold would read them all",
+                               s.range, {"pattern": s.value, "limit": listing.limit}))
+        elif not listing.paths:
             what = "matches no file" if any(c in s.value for c in "*?[") else "does not exist"
             out.append(Finding("no-manifests-match", W,
                                f"`{s.value}` {what}: skaffold deploys nothing from it", s.range,

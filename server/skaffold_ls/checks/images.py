@@ -16,6 +16,7 @@ from pathlib import Path
 from skaffold_ls.checks.common import (
     all_artifacts,
     disk_folder,
+    files_under,
     glob_files,
     is_templated,
     read_small,
@@ -96,7 +97,7 @@ def _corpus(folder: Path, root: Mapping) -> tuple[list[str], str | None]:
             any_renderer = True
             if is_templated(kp):
                 return [], f"the kustomize path `{kp}`"
-            files.extend(p for p in sorted((folder / kp).rglob("*")) if p.suffix in (".yaml", ".yml", ".json"))
+            files.extend(p for p in files_under(folder / kp) if p.suffix in (".yaml", ".yml", ".json"))
             files.extend(_kustomize_bases(folder / kp))
         for where in ("manifests", "deploy"):
             for item in _items(get_path(cfg, [where, "helm", "releases"])):
@@ -110,7 +111,7 @@ def _corpus(folder: Path, root: Mapping) -> tuple[list[str], str | None]:
                 for n in iter_nodes(rel):
                     if isinstance(n, Scalar) and not n.is_null:
                         texts.append(n.value)
-                files.extend(p for p in sorted((folder / chart).rglob("*")) if p.is_file())
+                files.extend(files_under(folder / chart))
                 for vf in _items(rel.get("valuesFiles")):
                     v = scalar(vf)
                     if v:
@@ -138,7 +139,7 @@ def _kustomize_bases(path: Path) -> list[Path]:
         for m in re.finditer(r"^\s*-\s*(\.\./\S+)\s*$", t, re.M):
             base = (path / m.group(1)).resolve()
             if base.is_dir():
-                out.extend(p for p in sorted(base.rglob("*")) if p.suffix in (".yaml", ".yml"))
+                out.extend(p for p in files_under(base) if p.suffix in (".yaml", ".yml"))
             elif base.is_file():
                 out.append(base)
     return out

@@ -202,11 +202,7 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
         text = _SURROGATE.sub("\ufffd", text)
     lines = text.split("\n")
     if size > max_bytes:
-        return ParsedFile(text, lines, [], [_whole_file(
-            "file-too-large",
-            f"file is {size / 1_048_576:.1f} MB; skaffold-ls analyses files up to "
-            f"{max_bytes / 1_048_576:.1f} MB (raise `skaffold.maxFileSize` to change this)",
-        )], analysable=False)
+        return ParsedFile(text, lines, [], [too_large_finding(size, max_bytes)], analysable=False)
     nul = text.find("\x00")
     if nul >= 0:
         line = text.count("\n", 0, nul)
@@ -241,6 +237,14 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
         findings.append(_whole_file("too-deep", "nesting too deep to read"))
     findings.extend(builder.findings)
     return ParsedFile(text, lines, builder.documents, findings)
+
+
+def too_large_finding(size: int, max_bytes: int) -> Finding:
+    """The finding for a file of `size` bytes, larger than analysed (also for files never read)."""
+    return _whole_file(
+        "file-too-large",
+        f"file is {size / 1_048_576:.1f} MB; skaffold-ls analyses files up to "
+        f"{max_bytes / 1_048_576:.1f} MB (raise `skaffold.maxFileSize` to change this)")
 
 
 _UNICODE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}

@@ -14,6 +14,7 @@ import logging
 import re
 from pathlib import Path
 
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.yamldoc import Node, Scalar
 from skaffold_ls.features import knowledge as kn
@@ -28,6 +29,8 @@ from skaffold_ls.schema.model import VersionSchema
 
 log = logging.getLogger(__name__)
 _ORIGIN = Range.of(0, 0, 0, 0)
+# A glob field opens its file only when it matches exactly one; looking for it stops here.
+MAX_GLOB_ENTRIES = 5_000
 
 
 def definition(ctx: FeatureContext, pos: Pos) -> list[Location]:
@@ -97,12 +100,8 @@ def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
 
 def link_target(target: Path, owner: str | None, prop: str | None) -> Path | None:
     """The file a path field opens: the file itself, or the telling file in a folder."""
-    if any(c in str(target) for c in "*?["):
-        import glob as globlib
-        import itertools
-
-        matches = sorted(itertools.islice(globlib.iglob(str(target), recursive=True), 2))
-        files = [Path(m) for m in matches if Path(m).is_file()]
+    if fsutil.has_magic(str(target)):
+        files = [m for m in fsutil.glob_paths(str(target), max_entries=MAX_GLOB_ENTRIES).paths if m.is_file()]
         return files[0] if len(files) == 1 else None
     if target.is_file():
         return target
@@ -266,7 +265,7 @@ def _manifest_references(ctx: FeatureContext, image: str) -> list[Location]:
     out = []
     for f in sorted(files):
         try:
-            lines = f.read_text(encoding="utf-8", errors="replace").split("\n")
+            lines = fsutil.read_text(f, fsutil.MAX_READ_BYTES, errors="replace").split("\n")
         except OSError:
             continue
         for i, line in enumerate(lines):

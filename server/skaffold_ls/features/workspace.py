@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import yaml
 
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.yamldoc import Mapping, Node, ParsedFile, Scalar, Sequence, YamlDocument, deref, parse
 
@@ -148,7 +149,7 @@ def load_config(path: Path) -> ConfigFile | None:
     if hit is not None and hit[0] == stamp:
         return hit[1]
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = fsutil.read_text(path, fsutil.MAX_READ_BYTES, errors="replace")
     except OSError:
         return None
     cf = summarize(parse(text), path)
@@ -211,7 +212,7 @@ _scan_cache: dict[Path, tuple[float, Scan]] = {}
 
 def go_module(go_mod: Path) -> str | None:
     try:
-        text = go_mod.read_text(encoding="utf-8", errors="replace")
+        text = fsutil.read_text(go_mod, fsutil.MAX_READ_BYTES, errors="replace")
     except OSError:
         return None
     m = _MODULE.search(re.sub(r"//[^\n]*", "", text))
@@ -308,6 +309,8 @@ def _cached(f: Path, fn: Callable[[Path], T]) -> T:
 
 
 def _is_main_package(f: Path) -> bool:
+    if not fsutil.is_regular_file(f):  # a FIFO named main.go would block the scan
+        return False
     try:
         with f.open("r", encoding="utf-8", errors="replace") as fh:
             head = fh.read(4096)
@@ -318,9 +321,7 @@ def _is_main_package(f: Path) -> bool:
 
 def _manifest_resources(f: Path) -> list[K8sResource]:
     try:
-        if f.stat().st_size > MAX_MANIFEST_BYTES:
-            return []
-        text = f.read_text(encoding="utf-8", errors="replace")
+        text = fsutil.read_text(f, MAX_MANIFEST_BYTES, errors="replace")
     except OSError:
         return []
     if "kind:" not in text or "apiVersion:" not in text:
@@ -372,8 +373,7 @@ def _iter_keys(root: Node, keys: tuple[str, ...]) -> list[tuple[str, Scalar]]:
 def chart_values(chart: Path) -> dict[str, object]:
     """The chart's values.yaml as plain data ({} when missing or unreadable)."""
     try:
-        with (chart / "values.yaml").open("rb") as f:
-            data = yaml.load(f, Loader=_Loader)
+        data = yaml.load(fsutil.read_bytes(chart / "values.yaml", MAX_MANIFEST_BYTES), Loader=_Loader)
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

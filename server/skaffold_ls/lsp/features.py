@@ -19,6 +19,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.analysis import Analysis
 from skaffold_ls.core.findings import Range
 from skaffold_ls.lsp import convert
@@ -110,9 +111,7 @@ class Features:
             if doc is not None:
                 text = doc.source
             else:
-                if path.stat().st_size > 4 * 1024 * 1024:
-                    return None
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = fsutil.read_text(path, 4 * 1024 * 1024, errors="replace")
             return LineIndex(text.split("\n"), self.server.encoding)
         except OSError:
             return None
