@@ -47,6 +47,7 @@ from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.lanes import DocumentLanes
+from skaffold_ls.lsp.protocol import SkaffoldProtocol
 from skaffold_ls.lsp.recognition import is_skaffold_document
 from skaffold_ls.lsp.settings import Settings, parse_settings
 from skaffold_ls.schema.store import SchemaStore
@@ -133,7 +134,8 @@ def carry_over(findings: list[Finding], old: list[str], new: list[str]) -> list[
 
 class SkaffoldLanguageServer(LanguageServer):
     def __init__(self, workers: int = 4) -> None:
-        super().__init__("skaffold-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("skaffold-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=SkaffoldProtocol)
         self.settings = Settings()
         self._store: SchemaStore | None = None
         self._store_dir: str | None = None
