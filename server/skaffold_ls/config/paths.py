@@ -1,0 +1,289 @@
+"""Where relative paths in a config resolve, and finding the files they name.
+
+skaffold resolves a root config's relative paths against the directory it runs in
+(it makes them absolute only for configs reached through `requires`, against their own
+folder). The run directory is therefore a fact about how the user runs skaffold, which
+the file alone does not say. We decide it per root config:
+1. an explicit setting (`--run-dir`, the `skaffold.runDirectory` setting) wins;
+2. a Makefile or script in the workspace that runs skaffold with `-f`/`--filename`
+   or `SKAFFOLD_FILENAME` naming the file: the folder it runs from;
+3. the config's own folder, unless its paths resolve only from the workspace root;
+4. the config's own folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from skaffold_ls.config.values import Value
+
+TEMPLATE_MARKERS = ("{{", "${")
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "venv", "__pycache__",
+                       ".idea", ".vscode", "target", ".terraform", "dist", ".mypy_cache", ".ruff_cache",
+                       ".pytest_cache", ".cache"})
+MAX_GLOB_ENTRIES = 20_000  # directory entries one glob may visit
+MAX_SCRIPT_BYTES = 256 * 1024
+SCRIPT_SCAN_TTL = 10.0
+
+
+def is_templated(value: str) -> bool:
+    return any(m in value for m in TEMPLATE_MARKERS)
+
+
+def is_remote(value: str) -> bool:
+    return "://" in value
+
+
+def resolve(base: Path, value: str) -> Path:
+    """`value` against `base`, normalised the way Go's filepath.Join does (no symlink resolution)."""
+    return Path(os.path.normpath(os.path.join(base, value)))
+
+
+@dataclass(frozen=True, slots=True)
+class RunDirectory:
+    path: Path
+    reason: str  # why this folder, for messages: "the config's folder", "Makefile:12 runs ..."
+
+    def describe(self, workspace: Path | None = None) -> str:
+        shown = self.path.as_posix()
+        if workspace is not None:
+            try:
+                rel = self.path.relative_to(workspace).as_posix()
+                shown = "the workspace root" if rel == "." else rel
+            except ValueError:
+                pass
+        return f"{shown} ({self.reason})"
+
+
+def run_directory(config_file: Path, workspace: Path | None, explicit: Path | None = None,
+                  written: Value | None = None) -> RunDirectory:
+    """Where skaffold runs for this root config (see the module's docstring)."""
+    folder = config_file.parent
+    if explicit is not None:
+        return RunDirectory(Path(os.path.abspath(explicit)), "set explicitly")
+    if workspace is None or folder == workspace:
+        return RunDirectory(folder, "the config's folder")
+    named = scripts_naming(config_file, workspace)
+    if named is not None:
+        return named
+    if written is not None and _resolves_only_from(written, folder, workspace):
+        return RunDirectory(workspace, "its paths resolve only from the workspace root")
+    return RunDirectory(folder, "the config's folder")
+
+
+def _resolves_only_from(config: Value, folder: Path, root: Path) -> bool:
+    here = there = 0
+    for value in relative_paths(config):
+        if (folder / value).exists():
+            here += 1
+        elif (root / value).exists():
+            there += 1
+    return there > 0 and here == 0
+
+
+def relative_paths(config: Value) -> Iterator[str]:
+    """The plain relative paths a config's own sections name (not globs or templates)."""
+    sections = [config]
+    profiles = config.get("profiles")
+    sections += [p for p in (profiles.items if profiles else [])]
+    for section in sections:
+        arts = section.at("build", "artifacts")
+        for art in arts.items if arts else []:
+            yield from _plain(art.text_at("context"))
+        for v in section.texts_at("manifests", "rawYaml") + section.texts_at("deploy", "kubectl", "manifests"):
+            yield from _plain(v.text)
+        for v in section.texts_at("manifests", "kustomize", "paths"):
+            yield from _plain(v.text)
+        for where in ("manifests", "deploy"):
+            releases = section.at(where, "helm", "releases")
+            for rel in releases.items if releases else []:
+                yield from _plain(rel.text_at("chartPath"))
+
+
+def _plain(value: str | None) -> Iterator[str]:
+    if value and value != "." and not is_templated(value) and not is_remote(value) \
+            and not os.path.isabs(value) and not any(c in value for c in "*?["):
+        yield value
+
+
+# ---------------------------------------------------------------------------
+# Scripts that run skaffold
+
+_FLAG = re.compile(r"\bskaffold\b[^\n]*?\s(?:-f|--filename)(?:\s+|=)[\"']?([^\s\"';)]+)")
+_ENV = re.compile(r"\bSKAFFOLD_FILENAME\s*[:?]?=\s*[\"']?([^\s\"';)]+)")
+_SCRIPT_NAMES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "Taskfile.yml", "Taskfile.yaml",
+                 "package.json", "skaffold.env")
+_SCRIPT_SUFFIXES = (".mk", ".sh", ".bash")
+
+_script_cache: dict[Path, tuple[float, list[tuple[Path, int, str]]]] = {}
+_script_lock = threading.Lock()
+
+
+def scripts_naming(config_file: Path, workspace: Path) -> RunDirectory | None:
+    """A script in the workspace that runs skaffold on `config_file`, as a run directory."""
+    for script, line, named in _skaffold_invocations(workspace):
+        if resolve(script.parent, named) == config_file or resolve(workspace, named) == config_file:
+            base = script.parent
+            try:
+                label = f"{script.relative_to(workspace).as_posix()}:{line}"
+            except ValueError:
+                label = f"{script}:{line}"
+            return RunDirectory(base, f"{label} runs skaffold with `{named}`")
+    return None
+
+
+def _skaffold_invocations(workspace: Path) -> list[tuple[Path, int, str]]:
+    """(script, line, file named) for every skaffold -f / SKAFFOLD_FILENAME in the workspace's
+    scripts (three folders deep, cached for a few seconds)."""
+    key = Path(os.path.abspath(workspace))
+    now = time.monotonic()
+    with _script_lock:
+        hit = _script_cache.get(key)
+    if hit is not None and now - hit[0] < SCRIPT_SCAN_TTL:
+        return hit[1]
+    found: list[tuple[Path, int, str]] = []
+    for path in _scripts(key):
+        try:
+            if path.stat().st_size > MAX_SCRIPT_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if "skaffold" not in text.lower():
+            continue
+        for rx in (_FLAG, _ENV):
+            for m in rx.finditer(text):
+                found.append((path, text.count("\n", 0, m.start()) + 1, m.group(1)))
+    with _script_lock:
+        _script_cache[key] = (now, found)
+    return found
+
+
+def _scripts(root: Path, max_depth: int = 3, max_entries: int = 5_000) -> Iterator[Path]:
+    count = 0
+    stack: list[tuple[Path, int]] = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            count += 1
+            if count > max_entries:
+                return
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if depth < max_depth and e.name not in SKIP_DIRS and (not e.name.startswith(".")
+                                                                          or e.name == ".github"):
+                        stack.append((Path(e.path), depth + 1))
+                elif e.is_file(follow_symlinks=False) and (e.name in _SCRIPT_NAMES
+                                                            or e.name.endswith(_SCRIPT_SUFFIXES)
+                                                            or (folder.name == "workflows"
+                                                                and e.name.endswith((".yml", ".yaml")))):
+                    yield Path(e.path)
+            except OSError:
+                continue
+
+
+# ---------------------------------------------------------------------------
+# Globs
+
+
+@dataclass(slots=True)
+class GlobResult:
+    files: list[Path]
+    truncated: bool = False  # the walk stopped at the entry cap
+
+
+def glob_files(base: Path, pattern: str, limit: int = MAX_GLOB_ENTRIES) -> GlobResult:
+    """Regular files matching a skaffold glob (`k8s/*.yaml`, `**/*.yaml`), relative to `base`.
+
+    Walks without following directory symlinks (no loops) and visits at most `limit`
+    entries; special files (FIFOs, devices) never match.
+    """
+    full = pattern if os.path.isabs(pattern) else os.path.join(base, pattern)
+    full = os.path.normpath(full)
+    parts = full.split(os.sep)
+    # The fixed prefix needs no walking.
+    fixed: list[str] = []
+    for part in parts:
+        if any(c in part for c in "*?["):
+            break
+        fixed.append(part)
+    rest = parts[len(fixed):]
+    start = Path(os.sep.join(fixed) or os.sep)
+    if not rest:
+        return GlobResult([start] if _is_regular(start) else [])
+    matcher = re.compile(_glob_regex(rest))
+    max_depth = None if "**" in rest else len(rest) - 1  # folders below `start` worth entering
+    out: list[Path] = []
+    count = 0
+    stack = [(start, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
+        except OSError:
+            continue
+        for e in entries:
+            count += 1
+            if count > limit:
+                return GlobResult(sorted(out), truncated=True)
+            rel = os.path.relpath(e.path, start).replace(os.sep, "/")
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    if max_depth is None or depth < max_depth:
+                        stack.append((Path(e.path), depth + 1))
+                elif matcher.fullmatch(rel) and _is_regular(Path(e.path)):
+                    out.append(Path(e.path))
+            except OSError:
+                continue
+    return GlobResult(sorted(out))
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _glob_regex(parts: list[str]) -> str:
+    """Go's filepath.Glob, with `**` as any number of folders (as skaffold's doublestar glob)."""
+    out = []
+    for i, part in enumerate(parts):
+        sep = "" if i == len(parts) - 1 else "/"
+        if part == "**":
+            out.append("(?:[^/]*/)*" if sep else ".*")
+            continue
+        rx = ""
+        j = 0
+        while j < len(part):
+            c = part[j]
+            if c == "*":
+                rx += "[^/]*"
+            elif c == "?":
+                rx += "[^/]"
+            elif c == "[":
+                end = part.find("]", j + 1)
+                if end < 0:
+                    rx += re.escape(c)
+                else:
+                    body = part[j + 1:end]
+                    if body.startswith("^"):
+                        body = "!" + body[1:]
+                    rx += "[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]"
+                    j = end
+            else:
+                rx += re.escape(c)
+            j += 1
+        out.append(rx + sep)
+    return "".join(out)
