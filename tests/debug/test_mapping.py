@@ -10,7 +10,7 @@ from skaffold_ls.debug.mapping import (
     expand_vscode_variables,
     make_configuration,
 )
-from skaffold_ls.skaffold_config import load_project
+from skaffold_ls.config.project import load_project
 
 
 def project(tmp_path: Path, yaml: str, files: dict[str, str]) -> Path:

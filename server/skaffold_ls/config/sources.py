@@ -115,6 +115,7 @@ class Sources:
         self._max_bytes = max_bytes
         self._cache: dict[Path, tuple[object, ConfigFile]] = {}
         self._lock = threading.Lock()
+        self.seen: dict[Path, ConfigFile] = {}  # every file read through this object (for reports)
 
     def read(self, path: Path) -> ConfigFile | ReadFailure:
         path = Path(os.path.abspath(path))
@@ -130,6 +131,7 @@ class Sources:
         with self._lock:
             hit = self._cache.get(path)
         if hit is not None and stamp is not None and hit[0] == stamp:
+            self.seen[path] = hit[1]
             return hit[1]
         if text is None:
             read = read_regular_text(path, self._max_bytes)
@@ -141,6 +143,7 @@ class Sources:
             if len(self._cache) > 1024:
                 self._cache.clear()
             self._cache[path] = (stamp, result)
+        self.seen[path] = result
         return result
 
     def invalidate(self, path: Path | None = None) -> None:
