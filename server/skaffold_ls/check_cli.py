@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.analysis import AnalysisOptions, Workspace, analyze
+from skaffold_ls.config.paths import find_workspace_root
+from skaffold_ls.config.recognition import is_skaffold_name
+from skaffold_ls.config.sources import Sources
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.schema.store import SchemaStore
 
@@ -20,10 +23,6 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severit
 
 class UsageError(Exception):
     pass
-
-
-def is_skaffold_name(name: str) -> bool:
-    return (name.startswith("skaffold") or name.endswith(".skaffold.yaml")) and name.endswith((".yaml", ".yml"))
 
 
 def expand_paths(paths: list[str]) -> list[Path]:
@@ -82,13 +81,20 @@ def run(args: argparse.Namespace) -> int:
         print(f"skaffold-ls: --schema-dir {args.schema_dir} is not a directory", file=sys.stderr)
         return 2
     options = AnalysisOptions(outdated_api_version=not args.no_outdated, schema_only=args.schema_only)
-    threshold = _LEVELS[args.severity]
+    # Text shows errors and warnings unless asked for more; JSON carries everything.
+    threshold = _LEVELS[args.severity or ("hint" if args.format == "json" else "warning")]
+    run_dir = Path(args.run_dir).resolve() if args.run_dir else None
+    if run_dir is not None and not run_dir.is_dir():
+        print(f"skaffold-ls: --run-dir {args.run_dir} is not a directory", file=sys.stderr)
+        return 2
+    sources = Sources()
     try:
         files = expand_paths(args.paths)
     except UsageError as e:
         print(f"skaffold-ls: {e}", file=sys.stderr)
         return 2
     errors = 0
+    hidden = 0
     io_problem = False
     report: list[dict[str, Any]] = []
     for path in files:
@@ -102,7 +108,10 @@ def run(args: argparse.Namespace) -> int:
             findings = [_not_utf8(e.offset)]
             lines: list[str] = []
         else:
-            analysis = analyze(text, path.resolve(), store, options)
+            absolute = path.resolve()
+            workspace = Workspace(root=find_workspace_root(absolute, Path.cwd().resolve()), run_dir=run_dir,
+                                  sources=sources)
+            analysis = analyze(text, absolute, store, options, workspace)
             if analysis.not_skaffold and str(path) in args.paths:
                 print(f"skaffold-ls: {path}: not a skaffold config (apiVersion {analysis.not_skaffold}); skipped",
                       file=sys.stderr)
@@ -110,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             lines = analysis.parsed.lines
         for f in findings:
             if f.severity > threshold:
+                hidden += 1
                 continue
             errors += f.is_error
             if args.format == "json":
@@ -121,7 +131,9 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report, sys.stdout, indent=2)
         print()
     elif not errors and not io_problem:
-        print(f"skaffold-ls: {len(files)} file(s) checked, no errors", file=sys.stderr)
+        more = f" ({hidden} note(s) below `{args.severity or 'warning'}` not shown; `--severity hint` shows all)" \
+            if hidden else ""
+        print(f"skaffold-ls: {len(files)} file(s) checked, no errors{more}", file=sys.stderr)
     if io_problem:
         return 2
     return 1 if errors else 0

@@ -23,5 +23,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="only validate against the schema: skip file, debug-readiness and security checks")
     p.add_argument("--no-outdated", action="store_true",
                    help="don't report configs that use an older apiVersion than the latest")
-    p.add_argument("--severity", choices=("error", "warning", "info", "hint"), default="hint",
-                   help="lowest severity to print (default: everything)")
+    p.add_argument("--severity", choices=("error", "warning", "info", "hint"), default=None,
+                   help="lowest severity to print (default: warning for text, everything for JSON)")
+    p.add_argument("--run-dir", metavar="DIR",
+                   help="the folder skaffold runs in for these configs (default: decided per config: its "
+                        "folder, unless a script in the repository runs it from elsewhere)")

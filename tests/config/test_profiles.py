@@ -190,7 +190,7 @@ def test_describe_activation_for_code_lenses() -> None:
         "unset-env": "active when `ENV=`",
         "not-kind": "active outside kube context `kind-.*`",
         "both": "active on `skaffold debug` and when `ENV=prod`",
-        "manual": "never automatically (only with -p)",
+        "manual": "never active by itself (only with -p)",
     }
 
 

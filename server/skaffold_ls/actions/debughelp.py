@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import glob
-import re
 from pathlib import Path
 from typing import Any
 
 from skaffold_ls.actions.base import Text, disabled, file_edit
-from skaffold_ls.actions.dockeredit import DockerfileText, exec_form_edit, gcflags_edits, trimpath_edits
+from skaffold_ls.actions.dockeredit import exec_form_edit, gcflags_edits, trimpath_edits
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.buildfiles.charts import probe_switch
+from skaffold_ls.buildfiles.dockertext import DockerfileText
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
     EditError,
@@ -256,31 +257,6 @@ def port_forward_offers(ctx: ActionContext) -> list[Offer]:
 
 # ---------------------------------------------------------------------------
 # helm probe switch
-
-_GUARD = re.compile(r"\{\{-?\s*if\s+(not\s+)?\.Values\.([A-Za-z0-9_.]+)\s*-?\}\}")
-_PROBE = re.compile(r"\b(livenessProbe|readinessProbe|startupProbe)\s*:")
-
-
-def probe_switch(chart: Path) -> tuple[str, bool] | None:
-    """(value name, value that turns the probes off) when a template guards probes with
-    `{{- if not .Values.X }}` (X: true drops them) or `{{- if .Values.X }}` (X: false)."""
-    templates = chart / "templates"
-    if not templates.is_dir():
-        return None
-    for f in sorted(templates.rglob("*"))[:500]:
-        if f.suffix not in (".yaml", ".yml", ".tpl") or not f.is_file():
-            continue
-        try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        for m in _GUARD.finditer(text):
-            body = text[m.end(): m.end() + 400]
-            end = body.find("{{")
-            if _PROBE.search(body[: end if end >= 0 else len(body)]):
-                return m.group(2), bool(m.group(1))
-    return None
-
 
 def helm_releases(root: Mapping) -> list[tuple[list[str | int], str, int, Mapping]]:
     """(config section, "deploy"|"manifests", index, release) for the config and profiles."""

@@ -217,11 +217,12 @@ def _entry(entry: Value, run: RunContext) -> tuple[bool, str, bool]:
 
 
 def describe_activation(profile: Value) -> str:
-    """When a profile activates by itself, in words (for a code lens): `on skaffold debug`,
-    `when ENV=prod`, `in kube context kind-*`, or `never automatically`."""
+    """When a profile activates by itself, in words (for a code lens and messages):
+    `active on skaffold debug`, `active when ENV=prod`, `active in kube context kind-*`, or
+    `never active by itself (only with -p)`."""
     entries = _activation_entries(profile)
     if not entries:
-        return "never automatically (only with -p)"
+        return "never active by itself (only with -p)"
     parts = []
     for e in entries:
         conds = []

@@ -147,7 +147,7 @@ class Artifact:
 
     # -- where findings point ------------------------------------------------------
     @property
-    def anchor_range(self) -> Range | None:
+    def anchor_range(self) -> Range:
         """Its builder key, else `image:`, else the whole item."""
         b = self.builder_value
         if b is not None:

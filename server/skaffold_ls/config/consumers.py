@@ -6,8 +6,8 @@ An artifact's image is used when something skaffold runs or builds refers to it:
 - a local chart (its values or templates name it: skaffold's post-renderer replaces
   rendered images) or a release's `setValues` / `setValueTemplates` (skaffold's
   `IMAGE_*_<image>` variables, or `IMAGE_*<n>` for the n-th artifact);
-- another artifact's `requires` (a build-time base), or a hook that reads
-  `$SKAFFOLD_IMAGE` or names the image;
+- another artifact's `requires` (a build-time base), or a hook that names the image
+  (an artifact's own build hooks reading `$SKAFFOLD_IMAGE` only inspect what was built);
 - `verify` / `customActions` containers, `test` structure tests, `deploy.docker.images`;
 - custom resources allowed by `resourceSelector` (any field of theirs may hold it).
 """
@@ -32,6 +32,7 @@ from skaffold_ls.config.manifests import (
 from skaffold_ls.config.paths import resolve
 from skaffold_ls.config.sources import ReadFailure, read_regular_text
 from skaffold_ls.config.values import Value
+from skaffold_ls.core.yamldoc import Scalar, iter_nodes, parse
 
 _NUMBERED = re.compile(r"IMAGE_(?:FULLY_QUALIFIED|REPO_NO_DOMAIN|REPO|TAG|DIGEST|DOMAIN|NAME)(\d*)\b")
 _WORD = re.compile(r"[A-Za-z0-9_./-]+")
@@ -138,7 +139,9 @@ def _helm_uses(config: Value, base: Path, images: list[str], arts: list[Artifact
     for where in ("manifests", "deploy"):
         releases = config.at(where, "helm", "releases")
         for rel in releases.items if releases else []:
-            texts = [v.text or "" for _p, v in rel.walk() if v.text is not None]
+            # The values skaffold passes to helm (not the release's name or chart path).
+            texts = [v.text or "" for key in ("setValues", "setValueTemplates", "overrides")
+                     if (section := rel.get(key)) is not None for _p, v in section.walk() if v.text is not None]
             blob = "\n".join(texts)
             numbered = {int(n or 1) for n in _NUMBERED.findall(blob)}
             for index, art in enumerate(arts):
@@ -151,17 +154,45 @@ def _helm_uses(config: Value, base: Path, images: list[str], arts: list[Artifact
                     uses.deployed_images.add(image)
             chart = rel.text_at("chartPath")
             if chart:
-                _chart_text_uses(resolve(base, chart), chart, images, uses)
+                values = [resolve(base, v.text) for v in rel.texts_at("valuesFiles") if v.text]
+                _chart_text_uses(resolve(base, chart), values, chart, images, uses)
 
 
-def _chart_text_uses(folder: Path, chart: str, images: list[str], uses: Uses) -> None:
+def _chart_text_uses(folder: Path, values: list[Path], chart: str, images: list[str], uses: Uses) -> None:
     words: set[str] = set()
     for f in chart_files(folder):
-        words.update(_words(f))
+        if f.name.startswith("values"):
+            words.update(_scalar_values(f))
+        elif f.suffix in (".yaml", ".yml", ".tpl"):
+            words.update(_template_images(f))
+    for f in values:
+        words.update(_scalar_values(f))
     for image in images:
         if image in words or any(image_matches(w, image) for w in words if ":" in w):
             uses.add(image, "chart", f"chart `{chart}`")
             uses.deployed_images.add(image)
+
+
+_TEMPLATE_IMAGE = re.compile(r"^\s*-?\s*image:\s*[\"']?([^\s\"'{]+)", re.M)
+
+
+def _template_images(path: Path) -> set[str]:
+    """Literal `image:` values of a chart template (templated ones come from values)."""
+    text = read_regular_text(path, MAX_MANIFEST_BYTES)
+    return set() if isinstance(text, ReadFailure) else set(_TEMPLATE_IMAGE.findall(text))
+
+
+def _scalar_values(path: Path) -> set[str]:
+    """Every scalar value of a values file (images hide under `image`, `repository`, `name`...)."""
+    text = read_regular_text(path, MAX_MANIFEST_BYTES)
+    if isinstance(text, ReadFailure):
+        return set()
+    out: set[str] = set()
+    for doc in parse(text).documents:
+        for node in iter_nodes(doc.root):
+            if isinstance(node, Scalar) and not node.is_null:
+                out.add(node.value)
+    return out
 
 
 def _words(path: Path) -> set[str]:
@@ -177,8 +208,9 @@ def _hook_uses(art: Artifact, images: list[str], uses: Uses) -> None:
             continue
         for _path, v in h.walk():
             text = v.text
-            if text and ("SKAFFOLD_IMAGE" in text or (art.image and art.image in text)):
-                uses.add(art.image or "", "hook", f"a hook of {art.label()}")
+            # An artifact's own hooks reading $SKAFFOLD_IMAGE inspect the build; they do not use it.
+            if text and art.image and art.image in text:
+                uses.add(art.image, "hook", f"a hook of {art.label()}")
                 return
 
 

@@ -171,7 +171,8 @@ class _Loader:
             self.result.problems.append(problem)
 
     def load_file(self, path: Path, selection: Sequence[str], named: Sequence[tuple[str, str]], required: bool,
-                  dependency: bool, via: LoadedConfig | None, via_range: Range | None, depth: int) -> None:
+                  dependency: bool, via: LoadedConfig | None, via_range: Range | None, depth: int,
+                  written: str | None = None) -> None:
         if depth > MAX_REQUIRES_DEPTH:
             self.problem("requires-too-deep", f"`requires` nested deeper than {MAX_REQUIRES_DEPTH} files",
                          via.file if via else None, via_range)
@@ -181,7 +182,9 @@ class _Loader:
             if via is None:
                 self.problem("config-not-found", f"cannot read {path}: {read.reason}", None, None)
             else:
-                self.problem("requires-missing", f"required config `{path}` cannot be read: {read.reason}",
+                shown = f"`{written}`" if written else "(this file)"
+                where = os.path.relpath(path, via.file.parent) if via.file is not None else str(path)
+                self.problem("requires-missing", f"required config {shown} not found: {read.reason} ({where})",
                              via.file, via_range)
             return
         self.load_documents(read, selection, named, required, dependency, via, depth)
@@ -282,7 +285,7 @@ class _Loader:
             return  # an unsaved buffer: relative paths mean nothing yet
         target = resolve_required_path(current, path_value.text if path_value else None)
         self.load_file(target, selection, named, required, dependency or target != current, config,
-                       (path_value or entry).range, depth + 1)
+                       (path_value or entry).range, depth + 1, path_value.text if path_value else None)
 
     def finish(self) -> LoadResult:
         unmatched = [p for p in self.request.profiles if p.removeprefix("-") not in self.all_profiles]

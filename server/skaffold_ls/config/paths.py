@@ -46,20 +46,37 @@ def resolve(base: Path, value: str) -> Path:
     return Path(os.path.normpath(os.path.join(base, value)))
 
 
+def find_workspace_root(path: Path, cwd: Path | None = None, max_levels: int = 8) -> Path:
+    """The project a config belongs to, when no editor says: the nearest folder holding
+    `.git`, else the outermost folder (a few levels up) holding a `skaffold.yaml` (a
+    multi-config project's top), else the working directory when it holds the file, else
+    the file's folder."""
+    folders = list(path.parents)[:max_levels]
+    for folder in folders:
+        if (folder / ".git").exists():
+            return folder
+    outermost = next((f for f in reversed(folders) if (f / "skaffold.yaml").is_file()), None)
+    if outermost is not None:
+        return outermost
+    if cwd is not None and cwd in path.parents:
+        return cwd
+    return path.parent
+
+
 @dataclass(frozen=True, slots=True)
 class RunDirectory:
     path: Path
     reason: str  # why this folder, for messages: "the config's folder", "Makefile:12 runs ..."
 
     def describe(self, workspace: Path | None = None) -> str:
+        """`the config's folder`, or `the workspace root (Makefile:3 runs skaffold with ...)`."""
+        if self.reason == "the config's folder":
+            return self.reason
         shown = self.path.as_posix()
-        if workspace is not None:
-            try:
-                rel = self.path.relative_to(workspace).as_posix()
-                shown = "the workspace root" if rel == "." else rel
-            except ValueError:
-                pass
-        return f"{shown} ({self.reason})"
+        if workspace is not None and (self.path == workspace or workspace in self.path.parents):
+            rel = self.path.relative_to(workspace).as_posix()
+            shown = "the workspace root" if rel == "." else f"`{rel}`"
+        return f"{shown}, where skaffold runs ({self.reason})"
 
 
 def run_directory(config_file: Path, workspace: Path | None, explicit: Path | None = None,

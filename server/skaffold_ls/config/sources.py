@@ -146,12 +146,34 @@ class Sources:
         self.seen[path] = result
         return result
 
+    def pinned(self, path: Path, file: ConfigFile) -> Sources:
+        """These sources, with `path` answered by `file` (a buffer already parsed)."""
+        return _Pinned(self, Path(os.path.abspath(path)), file)
+
     def invalidate(self, path: Path | None = None) -> None:
         with self._lock:
             if path is None:
                 self._cache.clear()
             else:
                 self._cache.pop(Path(os.path.abspath(path)), None)
+
+
+class _Pinned(Sources):
+    """A view of other Sources where one path is answered from memory."""
+
+    def __init__(self, base: Sources, path: Path, file: ConfigFile):
+        super().__init__(base._buffers, base._max_bytes)
+        self._cache = base._cache
+        self._lock = base._lock
+        self.seen = base.seen
+        self._path = path
+        self._file = file
+
+    def read(self, path: Path) -> ConfigFile | ReadFailure:
+        if Path(os.path.abspath(path)) == self._path:
+            self.seen[self._path] = self._file
+            return self._file
+        return super().read(path)
 
 
 def resolve_required_path(current: Path, value: str | None) -> Path:

@@ -120,11 +120,14 @@ class Value:
         return str(self.data)
 
     @property
-    def range(self) -> Range | None:
-        return self.node.range if self.node is not None else self.origin.range
+    def range(self) -> Range:
+        """Where the value is written (a default, written nowhere, points at the file's start)."""
+        if self.node is not None:
+            return self.node.range
+        return self.origin.range if self.origin.range is not None else Range.of(0, 0, 0, 0)
 
     @property
-    def key_range(self) -> Range | None:
+    def key_range(self) -> Range:
         """The key's range (e.g. `ko:`), else the value's."""
         return self.key_node.range if self.key_node is not None else self.range
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs
-from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import (
     Cursor,
@@ -31,6 +30,7 @@ from skaffold_ls.features.context import (
 from skaffold_ls.features.starters import starter_items
 from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
 from skaffold_ls.model_helpers import sanitize_image, scalar
+from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.yamldoc import Mapping, deref
-from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import (
     _base_dir,
@@ -26,6 +25,7 @@ from skaffold_ls.features.context import (
 )
 from skaffold_ls.features.types import FeatureContext, Hover
 from skaffold_ls.model_helpers import sanitize_image, scalar
+from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec
 
 log = logging.getLogger(__name__)

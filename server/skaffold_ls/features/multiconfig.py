@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from skaffold_ls.core.analysis import Analysis
+from skaffold_ls.analysis import Analysis
 from skaffold_ls.core.findings import Range
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.types import FeatureContext

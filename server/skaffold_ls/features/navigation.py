@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.typed import typed_scalars
 from skaffold_ls.core.yamldoc import Node, Scalar
-from skaffold_ls.features import knowledge as kn
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.completion import _base_dir, artifact_images
 from skaffold_ls.features.context import DocAt, doc_at, node_at_path
@@ -24,6 +24,7 @@ from skaffold_ls.features.hover import _TEMPLATE_IMAGE, chart_key, release_chart
 from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
 from skaffold_ls.model_helpers import sanitize_image
+from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import VersionSchema
 
 log = logging.getLogger(__name__)
@@ -218,7 +219,7 @@ def _refs_in(schema: VersionSchema, root: Node | None, image: str, declarations:
     """Ranges in one document where `image` is built (when `declarations`) or referred to."""
     s = sanitize_image(image)
     out: list[Range] = []
-    for ts in kn.typed_scalars(schema, root):
+    for ts in typed_scalars(schema, root):
         node = ts.node
         if not isinstance(node, Scalar):
             continue

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skaffold_ls.core.analysis import Analysis
+from skaffold_ls.analysis import Analysis
 from skaffold_ls.core.findings import Finding, Range, TextEdit
 from skaffold_ls.schema.store import SchemaStore
 

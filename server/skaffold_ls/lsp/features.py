@@ -18,7 +18,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from skaffold_ls.core.analysis import Analysis
+from skaffold_ls.analysis import Analysis
 from skaffold_ls.core.findings import Range
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
