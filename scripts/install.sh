@@ -3,7 +3,8 @@
 #
 #   bash scripts/install.sh            Python package + its dependencies in .venv (enough for `check`)
 #   bash scripts/install.sh --all      also the test tools: Go + Delve, Neovim, Chromium, Node packages
-#                                      (the VS Code extension, code-server, playwright-core)
+#                                      (the VS Code extension, code-server, playwright-core, the SARIF
+#                                      validator)
 #
 # Idempotent: re-running skips what is already there.
 set -euo pipefail
@@ -58,4 +59,9 @@ echo "install.sh: Python package installed in $ROOT/.venv ($(.venv/bin/skaffold-
 # install needs offline).
 apt_install golang-go delve neovim chromium libkrb5-dev ripgrep build-essential git
 if ! command -v node >/dev/null; then apt_install nodejs npm; fi
+# Microsoft's SARIF validator for tests/sarif, pinned by its committed lock file.
+if ! cmp -s tests/sarif/package-lock.json tests/sarif/node_modules/.skaffold-ls-lock-stamp; then
+  (cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+     cp package-lock.json node_modules/.skaffold-ls-lock-stamp)
+fi
 echo "install.sh: test tools installed (node $(node --version), $(go version | cut -d' ' -f3), dlv $(dlv version 2>/dev/null | sed -n 's/^Version: //p'))"

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls import __version__, diagnostic_docs, report_formats
+from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.schema.store import SchemaStore
 
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     errors = 0
     io_problem = False
     report: list[dict[str, Any]] = []
+    sarif_files: list[report_formats.FileReport] = []
     for path in files:
         try:
             text = read_text(path)
@@ -101,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         except _NotText as e:
             findings = [_not_utf8(e.offset)]
             lines: list[str] = []
+            analysis = None
         else:
             analysis = analyze(text, path.resolve(), store, options)
             if analysis.not_skaffold and str(path) in args.paths:
@@ -114,11 +117,20 @@ def run(args: argparse.Namespace) -> int:
             errors += f.is_error
             if args.format == "json":
                 report.append(_json(path, f, lines))
+            elif args.format == "github":
+                print(report_formats.github_command(path, f))
+            elif args.format == "sarif":
+                pass  # written once, after every file
             else:
                 print(f"{path}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
                       f"{f.severity.label} {f.code} {f.message}")
+        if args.format == "sarif":
+            sarif_files.append(_sarif_file(path, lines, findings, threshold, analysis, store))
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2)
+        print()
+    elif args.format == "sarif":
+        json.dump(_sarif_log(sarif_files), sys.stdout, indent=2)
         print()
     elif not errors and not io_problem:
         print(f"skaffold-ls: {len(files)} file(s) checked, no errors", file=sys.stderr)
@@ -147,3 +159,19 @@ def _json(path: Path, f: Finding, lines: list[str]) -> dict[str, Any]:
         "message": f.message,
         "data": f.data,
     }
+
+
+def _sarif_file(path: Path, lines: list[str], findings: list[Finding], threshold: Severity,
+                analysis: Analysis | None, store: SchemaStore) -> report_formats.FileReport:
+    # Lazy: the code actions (~0.1 s of imports) are only needed for SARIF's `fixes`.
+    from skaffold_ls import report_fixes
+
+    kept = [f for f in findings if f.severity <= threshold]
+    fixes = {} if analysis is None else report_fixes.fixes_for(analysis, store, kept, diagnostic_docs.load())
+    return report_formats.FileReport(path, lines, kept, fixes)
+
+
+def _sarif_log(files: list[report_formats.FileReport]) -> dict[str, Any]:
+    docs_uri = diagnostic_docs.doc_url()
+    tool = report_formats.Tool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
+    return report_formats.sarif_log(files, tool, diagnostic_docs.load())
