@@ -7,6 +7,7 @@ tool these tests need; a tool missing there is a broken install step, not a reas
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import NoReturn
@@ -41,3 +42,11 @@ def npm_ci(folder: Path) -> None:
     if r.returncode != 0:
         missing(f"`npm ci` in {folder.relative_to(REPO)}", f"npm said: {(r.stdout + r.stderr)[-800:]}")
     stamp.write_text(lock, encoding="utf-8")
+
+
+def doc_snippet(doc: Path, name: str) -> str:
+    """The fenced block right after `<!-- snippet: NAME -->` in a document: tests run what users paste."""
+    m = re.search(r"<!-- snippet: " + re.escape(name) + r" -->\s*```[a-z]*\n(.*?)\n```",
+                  doc.read_text(encoding="utf-8"), re.DOTALL)
+    assert m is not None, f"{doc.name} has no snippet {name!r}"
+    return m.group(1) + "\n"
