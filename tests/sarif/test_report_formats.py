@@ -8,6 +8,7 @@ UTF-16 units names the key the finding is about; applying a result's fix gives w
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from skaffold_ls import diagnostic_docs
 from skaffold_ls.actions import ACTION_NAMES
@@ -29,6 +31,7 @@ from skaffold_ls.report_formats import (
 )
 
 from ..actions.helpers import PROJECTS
+from ..tooling import REPO, doc_snippet
 
 HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
 EMOJI = HEAD + 'metadata: {name: "😀 shop", lables: {team: web}}\nbuild:\n  artifacts:\n  - image: app\n'
@@ -203,3 +206,25 @@ def test_ci_formats_keep_the_exit_status(tmp_path: Path, fmt: str):
     (tmp_path / "skaffold.yaml").write_text(HEAD, encoding="utf-8")
     assert check(tmp_path, "--format", fmt, "skaffold.yaml").returncode == 0
     assert check(tmp_path, "--format", fmt, "missing.yaml").returncode == 2
+
+
+def test_the_readme_github_actions_job_annotates_a_bad_config(tmp_path: Path):
+    job = yaml.safe_load(doc_snippet(REPO / "README.md", "github-actions"))
+    steps = job["jobs"]["check"]["steps"]
+    assert any("pip install" in s.get("run", "") for s in steps)
+    (check_step,) = [s for s in steps if "skaffold-ls check" in s.get("run", "")]
+    assert "--format github" in check_step["run"]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "skaffold-ls").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m skaffold_ls "$@"\n',
+                                         encoding="utf-8")
+    (bin_dir / "skaffold-ls").chmod(0o755)
+    repo = tmp_path / "repo"
+    (repo / "deploy").mkdir(parents=True)
+    (repo / "deploy" / "skaffold.yaml").write_text(EMOJI, encoding="utf-8")
+    (repo / "README.md").write_text("not yaml\n", encoding="utf-8")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    r = subprocess.run(["bash", "-e", "-c", check_step["run"]], cwd=repo, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 1, r.stdout + r.stderr  # the step fails the job on errors
+    assert "::error file=deploy/skaffold.yaml,line=3," in r.stdout, r.stdout
