@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.analysis import AnalysisOptions, Workspace, analyze
+from skaffold_ls import __version__, diagnostic_docs, report_formats
+from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze
 from skaffold_ls.config.paths import find_workspace_root
 from skaffold_ls.config.recognition import is_skaffold_name
 from skaffold_ls.config.sources import Sources
@@ -81,8 +82,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"skaffold-ls: --schema-dir {args.schema_dir} is not a directory", file=sys.stderr)
         return 2
     options = AnalysisOptions(outdated_api_version=not args.no_outdated, schema_only=args.schema_only)
-    # Text shows errors and warnings unless asked for more; JSON carries everything.
-    threshold = _LEVELS[args.severity or ("hint" if args.format == "json" else "warning")]
+    # Text and GitHub annotations show errors and warnings unless asked for more; JSON and SARIF carry everything.
+    threshold = _LEVELS[args.severity or ("hint" if args.format in ("json", "sarif") else "warning")]
     run_dir = Path(args.run_dir).resolve() if args.run_dir else None
     if run_dir is not None and not run_dir.is_dir():
         print(f"skaffold-ls: --run-dir {args.run_dir} is not a directory", file=sys.stderr)
@@ -97,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     hidden = 0
     io_problem = False
     report: list[dict[str, Any]] = []
+    sarif_files: list[report_formats.FileReport] = []
     for path in files:
         try:
             text = read_text(path)
@@ -107,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         except _NotText as e:
             findings = [_not_utf8(e.offset)]
             lines: list[str] = []
+            analysis = None
         else:
             absolute = path.resolve()
             workspace = Workspace(root=find_workspace_root(absolute, Path.cwd().resolve()), run_dir=run_dir,
@@ -124,11 +127,20 @@ def run(args: argparse.Namespace) -> int:
             errors += f.is_error
             if args.format == "json":
                 report.append(_json(path, f, lines))
+            elif args.format == "github":
+                print(report_formats.github_command(path, f))
+            elif args.format == "sarif":
+                pass  # written once, after every file
             else:
                 print(f"{path}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
                       f"{f.severity.label} {f.code} {f.message}")
+        if args.format == "sarif":
+            sarif_files.append(_sarif_file(path, lines, findings, threshold, analysis, store))
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2)
+        print()
+    elif args.format == "sarif":
+        json.dump(_sarif_log(sarif_files), sys.stdout, indent=2)
         print()
     elif not errors and not io_problem:
         more = f" ({hidden} note(s) below `{args.severity or 'warning'}` not shown; `--severity hint` shows all)" \
@@ -159,3 +171,19 @@ def _json(path: Path, f: Finding, lines: list[str]) -> dict[str, Any]:
         "message": f.message,
         "data": f.data,
     }
+
+
+def _sarif_file(path: Path, lines: list[str], findings: list[Finding], threshold: Severity,
+                analysis: Analysis | None, store: SchemaStore) -> report_formats.FileReport:
+    # Lazy: the code actions (~0.1 s of imports) are only needed for SARIF's `fixes`.
+    from skaffold_ls import report_fixes
+
+    kept = [f for f in findings if f.severity <= threshold]
+    fixes = {} if analysis is None else report_fixes.fixes_for(analysis, store, kept, diagnostic_docs.load())
+    return report_formats.FileReport(path, lines, kept, fixes)
+
+
+def _sarif_log(files: list[report_formats.FileReport]) -> dict[str, Any]:
+    docs_uri = diagnostic_docs.doc_url()
+    tool = report_formats.Tool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
+    return report_formats.sarif_log(files, tool, diagnostic_docs.load())

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from skaffold_ls.config.kubecontext import KubeContext, current_context, is_local
-from skaffold_ls.config.activation import go_regexp_error as re2_error
 
 from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.checks.security import is_loopback
+from skaffold_ls.config.activation import go_regexp_error as re2_error
+from skaffold_ls.config.kubecontext import KubeContext, current_context, is_local
 from skaffold_ls.core.findings import Severity
 
 from ..actions.helpers import PROJECTS, STORE, analysis_of, apply_offer, expect, offer

@@ -5,8 +5,10 @@ skaffold resolves a root config's relative paths against the directory it runs i
 folder). The run directory is therefore a fact about how the user runs skaffold, which
 the file alone does not say. We decide it per root config:
 1. an explicit setting (`--run-dir`, the `skaffold.runDirectory` setting) wins;
-2. a Makefile or script in the workspace that runs skaffold with `-f`/`--filename`
-   or `SKAFFOLD_FILENAME` naming the file: the folder it runs from;
+2. a Makefile or shell script in the workspace that runs skaffold with `-f`/`--filename`
+   or `SKAFFOLD_FILENAME` naming the file: the folder that command runs in (a Makefile's
+   own folder, after any `cd DIR &&` on the line; a script's commands usually run from the
+   repository root, the workspace);
 3. the config's own folder, unless its paths resolve only from the workspace root;
 4. the config's own folder.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import stat
 import threading
 import time
@@ -29,7 +32,7 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv",
                        ".idea", ".vscode", "target", ".terraform", "dist", ".mypy_cache", ".ruff_cache",
                        ".pytest_cache", ".cache"})
 MAX_GLOB_ENTRIES = 20_000  # directory entries one glob may visit
-MAX_SCRIPT_BYTES = 256 * 1024
+MAX_SCRIPT_BYTES = 512 * 1024
 SCRIPT_SCAN_TTL = 10.0
 
 
@@ -133,81 +136,121 @@ def _plain(value: str | None) -> Iterator[str]:
 # ---------------------------------------------------------------------------
 # Scripts that run skaffold
 
-_FLAG = re.compile(r"\bskaffold\b[^\n]*?\s(?:-f|--filename)(?:\s+|=)[\"']?([^\s\"';)]+)")
-_ENV = re.compile(r"\bSKAFFOLD_FILENAME\s*[:?]?=\s*[\"']?([^\s\"';)]+)")
-_SCRIPT_NAMES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile", "Taskfile.yml", "Taskfile.yaml",
-                 "package.json", "skaffold.env")
-_SCRIPT_SUFFIXES = (".mk", ".sh", ".bash")
+MAKEFILES = frozenset({"Makefile", "makefile", "GNUmakefile"})
+SCRIPT_SUFFIXES = (".sh", ".bash", ".mk")
+MAX_SCRIPTS = 2000
+_SKAFFOLD_WORD = re.compile(r"(^|[\s;&|(/])skaffold(\s|$)")
+_CD = re.compile(r"(?:^|[;&(])\s*cd\s+(\S+)\s*(?:&&|;)")
+_VAR_PREFIX = re.compile(r"^(\$\(CURDIR\)|\$\{CURDIR\}|\$\(PWD\)|\$\{PWD\}|\$PWD|\$\(shell pwd\)|\.)/")
 
-_script_cache: dict[Path, tuple[float, list[tuple[Path, int, str]]]] = {}
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A command in a Makefile or script that runs skaffold on a named config."""
+
+    script: Path
+    line: int
+    named: str  # the file as written after -f / --filename / SKAFFOLD_FILENAME=
+    cwd: Path  # where the command runs: a Makefile's folder (after `cd DIR &&`), else the workspace
+
+    @property
+    def config(self) -> Path:
+        return resolve(self.cwd, self.named)
+
+
+_script_cache: dict[Path, tuple[float, list[Invocation]]] = {}
 _script_lock = threading.Lock()
 
 
 def scripts_naming(config_file: Path, workspace: Path) -> RunDirectory | None:
-    """A script in the workspace that runs skaffold on `config_file`, as a run directory."""
-    for script, line, named in _skaffold_invocations(workspace):
-        if resolve(script.parent, named) == config_file or resolve(workspace, named) == config_file:
-            base = script.parent
+    """A Makefile or script in the workspace that runs skaffold on `config_file`, as a run directory."""
+    for inv in skaffold_invocations(workspace):
+        if inv.config == config_file:
             try:
-                label = f"{script.relative_to(workspace).as_posix()}:{line}"
+                label = f"{inv.script.relative_to(workspace).as_posix()}:{inv.line}"
             except ValueError:
-                label = f"{script}:{line}"
-            return RunDirectory(base, f"{label} runs skaffold with `{named}`")
+                label = f"{inv.script}:{inv.line}"
+            return RunDirectory(inv.cwd, f"{label} runs skaffold with `{inv.named}`")
     return None
 
 
-def _skaffold_invocations(workspace: Path) -> list[tuple[Path, int, str]]:
-    """(script, line, file named) for every skaffold -f / SKAFFOLD_FILENAME in the workspace's
-    scripts (three folders deep, cached for a few seconds)."""
+def skaffold_invocations(workspace: Path) -> list[Invocation]:
+    """Every skaffold command naming a config in the workspace's Makefiles and shell scripts
+    (cached for a few seconds: the server asks on every analysis)."""
     key = Path(os.path.abspath(workspace))
     now = time.monotonic()
     with _script_lock:
         hit = _script_cache.get(key)
     if hit is not None and now - hit[0] < SCRIPT_SCAN_TTL:
         return hit[1]
-    found: list[tuple[Path, int, str]] = []
-    for path in _scripts(key):
-        try:
-            if path.stat().st_size > MAX_SCRIPT_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if "skaffold" not in text.lower():
-            continue
-        for rx in (_FLAG, _ENV):
-            for m in rx.finditer(text):
-                found.append((path, text.count("\n", 0, m.start()) + 1, m.group(1)))
+    found: list[Invocation] = []
+    for script in _command_files(key):
+        base = script.parent if script.name in MAKEFILES or script.suffix == ".mk" else key
+        for lineno, line in _logical_lines(script):
+            if "skaffold" in line or "SKAFFOLD_FILENAME" in line:
+                found.extend(Invocation(script, lineno, named, cwd) for named, cwd in _named_configs(line, base))
     with _script_lock:
         _script_cache[key] = (now, found)
     return found
 
 
-def _scripts(root: Path, max_depth: int = 3, max_entries: int = 5_000) -> Iterator[Path]:
-    count = 0
-    stack: list[tuple[Path, int]] = [(root, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+def _named_configs(line: str, base: Path) -> Iterator[tuple[str, Path]]:
+    """(file named by the command, folder the command runs in) for one command line."""
+    cwd = base
+    cd = _CD.search(line)
+    if cd is not None and "$" not in cd.group(1):
+        cwd = resolve(base, cd.group(1).strip("'\""))
+    try:
+        words = shlex.split(line, comments=True, posix=True)
+    except ValueError:
+        words = line.split()
+    has_skaffold = bool(_SKAFFOLD_WORD.search(line))
+    for i, w in enumerate(words):
+        value = None
+        if w.startswith("SKAFFOLD_FILENAME="):
+            value = w.split("=", 1)[1]
+        elif has_skaffold and w in ("-f", "--filename") and i + 1 < len(words):
+            value = words[i + 1]
+        elif has_skaffold and w.startswith("--filename="):
+            value = w.split("=", 1)[1]
+        if value is None:
             continue
-        for e in entries:
-            count += 1
-            if count > max_entries:
-                return
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    if depth < max_depth and e.name not in SKIP_DIRS and (not e.name.startswith(".")
-                                                                          or e.name == ".github"):
-                        stack.append((Path(e.path), depth + 1))
-                elif e.is_file(follow_symlinks=False) and (e.name in _SCRIPT_NAMES
-                                                            or e.name.endswith(_SCRIPT_SUFFIXES)
-                                                            or (folder.name == "workflows"
-                                                                and e.name.endswith((".yml", ".yaml")))):
-                    yield Path(e.path)
-            except OSError:
-                continue
+        value = _VAR_PREFIX.sub("", value)
+        if value and "$" not in value and "*" not in value:
+            yield value, cwd
+
+
+def _command_files(workspace: Path) -> Iterator[Path]:
+    seen = 0
+    for folder, dirs, files in os.walk(workspace):  # does not follow symlinked folders
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            if name in MAKEFILES or name.endswith(SCRIPT_SUFFIXES):
+                seen += 1
+                if seen > MAX_SCRIPTS:
+                    return
+                yield Path(folder) / name
+
+
+def _logical_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Logical lines (backslash continuations joined), numbered by their first physical line."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_SCRIPT_BYTES:
+            return
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    pending, start = "", 0
+    for n, raw in enumerate(text.splitlines(), 1):
+        if not pending:
+            start = n
+        if raw.endswith("\\"):
+            pending += raw[:-1] + " "
+            continue
+        yield start, pending + raw
+        pending = ""
+    if pending:
+        yield start, pending
 
 
 # ---------------------------------------------------------------------------
