@@ -49,6 +49,11 @@ class K8sObject:
     images: list[str] = field(default_factory=list)  # every `image:` value anywhere in the object
     ports: list[int] = field(default_factory=list)  # Service ports
 
+    @property
+    def exposed_ports(self) -> list[int]:
+        """What a port-forward can target: a Service's ports, else its containers' ports."""
+        return self.ports or [n for c in self.containers if not c.init for _name, n in c.ports]
+
 
 @dataclass(slots=True)
 class ManifestSource:

@@ -9,9 +9,8 @@ from pathlib import Path
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.typed import typed_scalars
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar
-from skaffold_ls.features.completion import config_dir
 from skaffold_ls.features.context import DocAt, node_at_path
-from skaffold_ls.features.navigation import link_target
+from skaffold_ls.features.refs import config_dir, link_target
 from skaffold_ls.features.types import FeatureContext, Link
 from skaffold_ls.model_helpers import scalar
 from skaffold_ls.schema import knowledge as kn
