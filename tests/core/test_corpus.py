@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.schema.store import SchemaStore
 from tests.conftest import EXAMPLES, TESTDATA, UPSTREAM_SCHEMAS, require_shared
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Severity
 from skaffold_ls.schema.store import SchemaStore
 
@@ -114,10 +114,11 @@ def test_field_from_a_newer_version():
     assert "added in skaffold/v4beta2" in f.message
 
 
-def test_outdated_api_version_is_information_and_can_be_turned_off():
+def test_outdated_api_version_is_a_hint_and_can_be_turned_off():
+    # currency is style: a hint, not in the editor's problem list (the precision policy)
     text = "apiVersion: skaffold/v2beta28\nkind: Config\n"
     f = [x for x in findings(text, outdated=True) if x.code == "outdated-api-version"]
-    assert len(f) == 1 and f[0].severity is Severity.INFORMATION and "skaffold/v4beta14" in f[0].message
+    assert len(f) == 1 and f[0].severity is Severity.HINT and "skaffold/v4beta14" in f[0].message
     assert not [x for x in findings(text, outdated=False) if x.code == "outdated-api-version"]
 
 

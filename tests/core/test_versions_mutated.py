@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.schema.model import VersionSchema
 from skaffold_ls.schema.store import SchemaStore
 

@@ -275,7 +275,8 @@ def test_launch_config_bad_skaffold_yaml(tmp_path: Path) -> None:
     ws.mkdir()
     (ws / "skaffold.yaml").write_text("apiVersion: skaffold/v4beta14\nbuild: [unclosed\n")
     r = _run_cli(["launch-config", "--workspace", str(ws)], ws)
-    assert r.returncode == 2 and "invalid YAML" in r.stderr
+    # the same finding and exit status as `check` (the loader reads through the same document model)
+    assert r.returncode == 1 and "skaffold.yaml:3:1: error yaml-syntax" in r.stderr, r.stderr
 
 
 def test_no_skaffold_yaml_falls_back_to_working_dir(tmp_path: Path, bridge_run: Any) -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from skaffold_ls.config.project import load_project
 from skaffold_ls.debug.mapping import (
     cloud_code_debug_entry,
     derive_mapping,
     expand_vscode_variables,
     make_configuration,
 )
-from skaffold_ls.skaffold_config import load_project
 
 
 def project(tmp_path: Path, yaml: str, files: dict[str, str]) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.features.types import FeatureContext
 from skaffold_ls.schema.store import SchemaStore

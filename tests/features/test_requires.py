@@ -28,10 +28,11 @@ def test_missing_file_and_unknown_config() -> None:
     got = findings(text, plat)
     assert [(c, line) for c, _, line in got] == [("requires-missing", 5), ("requires-unknown-config", 7)]
     assert "`./basement` not found" in got[0][1]
-    assert got[1][1] == "no config named `webb` in `services/web`; configs there: `web`, `web-assets`"
+    assert got[1][1] == ("no config named `webb` in `services/web`; configs there: `web`, `web-assets`: skaffold "
+                         "loads nothing for it, without a word")
 
 
-def test_cycle_across_files_is_a_warning() -> None:
+def test_cycle_across_files_is_information() -> None:
     a = ws("platform", "loop", "a", "skaffold.yaml")
     got = findings(a.read_text(), a)
     assert got == [("requires-cycle", "`requires` cycle: `loop-a` → `loop-b` → `loop-a`; skaffold reads each "
@@ -62,7 +63,8 @@ def test_active_profiles_and_activated_by() -> None:
     codes = [(f.code, f.range.start.line, f.message) for f in a.findings
              if f.code in ("requires-unknown-profile", "activated-by-unknown-profile")]
     assert codes == [
-        ("requires-unknown-profile", 9, "the required config has no profile `locale` (its profiles: `cloud`, `local`)"),
+        ("requires-unknown-profile", 9, "the required config has no profile `locale` (its profiles: `cloud`, "
+         "`local`); skaffold skips it"),
         ("activated-by-unknown-profile", 10, "`activatedBy` names `prod`, which is not a profile of this config "
          "(its profiles: `dev`), so it never activates"),
     ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skaffold_ls.core.analysis import AnalysisOptions, analyze
+from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.schema.store import SchemaStore
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze
+from skaffold_ls.analysis import Analysis, AnalysisOptions, analyze
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.positions import UTF8, UTF16, UTF32, from_units, to_units
 from skaffold_ls.lsp import convert

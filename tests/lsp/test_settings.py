@@ -65,11 +65,11 @@ tiny_max = _fixture({"maxFileSize": 64})
 no_outdated_pulled = _fixture(configuration={"skaffold": {"validation": {"outdatedApiVersion": "off"}}})
 
 
-async def test_defaults_report_outdated_api_version_as_information(default_client: LanguageClient, tmp_path):
+async def test_defaults_report_outdated_api_version_as_a_hint(default_client: LanguageClient, tmp_path):
     uri = uri_for(tmp_path)
     p = await wait_diagnostics(default_client, uri, after=open_doc(default_client, uri, OLD))
     assert codes(p.diagnostics) == ["outdated-api-version"]
-    assert p.diagnostics[0].severity == types.DiagnosticSeverity.Information
+    assert p.diagnostics[0].severity == types.DiagnosticSeverity.Hint
 
 
 async def test_initialization_options_turn_outdated_off(no_outdated_init: LanguageClient, tmp_path):

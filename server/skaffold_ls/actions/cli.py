@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from skaffold_ls.actions.registry import ACTION_NAMES, Offer, offers, whole
-from skaffold_ls.core.analysis import analyze
+from skaffold_ls.analysis import analyze
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.textedit import apply_text_edits
 from skaffold_ls.features.types import FeatureContext

@@ -12,13 +12,15 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from skaffold_ls.actions.base import Text, disabled, file_edit
-from skaffold_ls.actions.dockeredit import DockerfileText, exec_form_edit, gcflags_edits, trimpath_edits
+from skaffold_ls.actions.dockeredit import exec_form_edit, gcflags_edits, trimpath_edits
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.buildfiles.charts import probe_switch
+from skaffold_ls.buildfiles.dockertext import DockerfileText
+from skaffold_ls.config.paths import glob_files
 from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
@@ -43,8 +45,6 @@ QUICKFIX = "quickfix"
 KIND = "refactor"
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "Service")
 MAX_MANIFEST_BYTES = 1_000_000
-# Globs and chart walks stop after this many entries (see core/fsutil.py).
-MAX_WALK_ENTRIES = 20_000
 
 
 def _dockerfile_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
@@ -150,7 +150,7 @@ def manifest_resources(folder: Path, patterns: list[str]) -> list[dict[str, Any]
     for pattern in patterns:
         if "{{" in pattern or "://" in pattern:
             continue
-        for p in fsutil.glob_paths(pattern, folder, max_entries=MAX_WALK_ENTRIES).paths:
+        for p in glob_files(folder, pattern).files:  # no symlink loops, capped, regular files only
             try:
                 docs = list(yaml.safe_load_all(fsutil.read_text(p, MAX_MANIFEST_BYTES)))
             except (yaml.YAMLError, OSError, UnicodeDecodeError):
@@ -255,31 +255,6 @@ def port_forward_offers(ctx: ActionContext) -> list[Offer]:
 
 # ---------------------------------------------------------------------------
 # helm probe switch
-
-_GUARD = re.compile(r"\{\{-?\s*if\s+(not\s+)?\.Values\.([A-Za-z0-9_.]+)\s*-?\}\}")
-_PROBE = re.compile(r"\b(livenessProbe|readinessProbe|startupProbe)\s*:")
-
-
-def probe_switch(chart: Path) -> tuple[str, bool] | None:
-    """(value name, value that turns the probes off) when a template guards probes with
-    `{{- if not .Values.X }}` (X: true drops them) or `{{- if .Values.X }}` (X: false)."""
-    templates = chart / "templates"
-    if not templates.is_dir():
-        return None
-    for f in fsutil.walk_files(templates, max_entries=MAX_WALK_ENTRIES).paths[:500]:
-        if f.suffix not in (".yaml", ".yml", ".tpl"):
-            continue
-        try:
-            text = fsutil.read_text(f, MAX_MANIFEST_BYTES)
-        except (OSError, UnicodeDecodeError):
-            continue
-        for m in _GUARD.finditer(text):
-            body = text[m.end(): m.end() + 400]
-            end = body.find("{{")
-            if _PROBE.search(body[: end if end >= 0 else len(body)]):
-                return m.group(2), bool(m.group(1))
-    return None
-
 
 def helm_releases(root: Mapping) -> list[tuple[list[str | int], str, int, Mapping]]:
     """(config section, "deploy"|"manifests", index, release) for the config and profiles."""

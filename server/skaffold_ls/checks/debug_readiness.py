@@ -1,283 +1,231 @@
 """Set-ups that make `skaffold debug` disappoint, found before anything is deployed.
 
 Codes:
-- go-missing-gcflags (warning): a Go Dockerfile build that does not declare and use
+- go-missing-gcflags (information): a Go Dockerfile build that does not declare and use
   SKAFFOLD_GO_GCFLAGS: skaffold passes `all=-N -l` only to Dockerfiles declaring the ARG,
-  so the binary stays optimised and breakpoints jump (fix: add-go-gcflags);
-- go-trimpath (warning): `-trimpath` in a Dockerfile `go build` or in ko `flags`: file
-  paths in the binary become module-relative and breakpoints don't bind without a
-  mapping (fix: remove-trimpath);
-- shell-form-entrypoint (warning): a shell-form ENTRYPOINT/CMD skaffold cannot rewrite
-  (compound shell, `exec`); fix: exec-form-entrypoint when it is a plain command;
-- python-debug-support (information): a Python newer than the versions skaffold's
-  debug documentation lists (3.5-3.10);
-- liveness-probe-debug (warning/information): liveness probes that restart a container
-  paused at a breakpoint (fix: helm-debug-switch for charts with a probe switch).
+  so the binary stays optimised and breakpoints may jump (fix: add-go-gcflags);
+- go-trimpath: `-trimpath` makes recorded paths module-relative. `launch-config` maps
+  them to the module path from go.mod, so this is a hint (fix: remove-trimpath); without a
+  go.mod to map to, breakpoints cannot bind (warning);
+- shell-form-entrypoint (warning): a shell-form ENTRYPOINT/CMD skaffold cannot rewrite. skaffold
+  unwraps `sh -c`, splits the words and re-joins them, so variable expansion and
+  redirections survive; command lists (`&&`, `||`, `;`, pipes, `$(...)`, backquotes) do not
+  (fix: exec-form-entrypoint when it is a plain command);
+- python-debug-support (information): a Python newer than skaffold's debug helper serves
+  (its launcher carries debugpy for 2.7 and 3.5-3.11; for newer versions it only warns and
+  `python -m debugpy` then fails unless the image installs debugpy itself);
+- liveness-probe-debug (information): a chart that drops its probes behind a value nothing
+  sets for `skaffold debug` (fix: helm-debug-switch); grpc or exec liveness probes on
+  containers skaffold builds, once per config (skaffold raises only httpGet timeouts, and a
+  process paused at a breakpoint fails the others).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
-from skaffold_ls.actions.debughelp import probe_switch
-from skaffold_ls.actions.dockeredit import DockerfileText, exec_form
-from skaffold_ls.checks.common import (
-    all_artifacts,
-    disk_folder,
-    files_under,
-    glob_files,
-    is_templated,
-    read_small,
-    skaffold_docs,
-)
-from skaffold_ls.core.analysis import CHECKS, CheckContext
-from skaffold_ls.core.findings import Finding, Range, Severity
-from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
-from skaffold_ls.core.yamldoc import Mapping, Scalar, deref
-from skaffold_ls.model_helpers import config_sections, scalar
+from skaffold_ls.buildfiles import find_go_mod
+from skaffold_ls.buildfiles.charts import probe_switch
+from skaffold_ls.buildfiles.dockertext import DockerfileText, exec_form
+from skaffold_ls.checks.context import CheckContext
+from skaffold_ls.config.artifacts import Artifact
+from skaffold_ls.config.manifests import deployed_manifests, image_matches, objects_in
+from skaffold_ls.config.paths import is_templated, resolve
+from skaffold_ls.config.values import Value
+from skaffold_ls.core.findings import Finding, Severity
 
-W, INFO = Severity.WARNING, Severity.INFORMATION
-DOCUMENTED_PYTHON = (3, 10)
-_COMPOUND = re.compile(r"&&|\|\||[;|`]|\$\(|[<>]|^\s*exec\s")
+NEWEST_HELPER_PYTHON = (3, 11)
 _PY_TAG = re.compile(r"(?:^|/)python:(\d+)\.(\d+)")
+_COMMAND_LIST = re.compile(r"&&|\|\||(?<![>&|])\|(?![|&])|;|`|\$\(|^\s*exec\s")
 
 
 def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for art in all_artifacts(ctx):
-        if art.builder == "ko":
-            out.extend(_ko_trimpath(art))
-            continue
-        if art.builder not in ("docker", "kaniko") or art.dockerfile is None or not art.dockerfile.is_file():
-            continue
-        dt = DockerfileText.read(art.dockerfile, art.build_args)
-        if dt is None:
-            continue
-        rng = art.anchor_range
-        name = art.dockerfile_value
-        build = dt.df.go_build_for(art.target)
-        if build is not None and art.builder == "docker":
-            stage = dt.df.stage_of(build)
-            text = " ".join(build.argv)
-            declared = "SKAFFOLD_GO_GCFLAGS" in stage.args
-            used = "SKAFFOLD_GO_GCFLAGS" in text or any("SKAFFOLD_GO_GCFLAGS" in g for g in build.gcflags) or \
-                "SKAFFOLD_GO_GCFLAGS" in dt.instruction_text(build.line)
-            if not (declared and used):
-                missing = "declare `ARG SKAFFOLD_GO_GCFLAGS`" if not declared else "pass `-gcflags`"
-                if not declared and not used:
-                    missing = "declare `ARG SKAFFOLD_GO_GCFLAGS` nor pass it to `-gcflags`"
-                out.append(Finding(
-                    "go-missing-gcflags", W,
-                    f"{name} (line {build.line}) does not {missing}: `skaffold debug` passes "
-                    "`all=-N -l` only to Dockerfiles that declare it, so the binary stays optimised and "
-                    "breakpoints jump or don't bind", rng,
-                    {"dockerfile": str(dt.path), "line": build.line}))
-        if build is not None and build.trimpath:
-            out.append(Finding(
-                "go-trimpath", W,
-                f"`go build -trimpath` in {name} (line {build.line}): paths in the binary become "
-                "module-relative, so breakpoints set on local files don't bind without a substitutePath "
-                "mapping", rng, {"dockerfile": str(dt.path), "line": build.line}))
-        final = dt.df.target_stage(art.target)
-        for keyword, cmd in (("ENTRYPOINT", final.entrypoint), ("CMD", final.cmd)):
-            if cmd is None or cmd.form != "shell" or cmd.shell_text is None:
-                continue
-            if keyword == "CMD" and final.entrypoint is not None:
-                continue
-            if _COMPOUND.search(cmd.shell_text):
-                fixable = exec_form(cmd) is not None
-                out.append(Finding(
-                    "shell-form-entrypoint", W,
-                    f"{keyword} in {name} (line {cmd.line}) is a shell command line (`{cmd.shell_text[:50]}`): "
-                    "`skaffold debug` cannot put the debugger in front of the program"
-                    + ("" if fixable else "; use exec form (`[\"/app\", \"arg\"]`) or a script that ends in `exec`"),
-                    rng, {"dockerfile": str(dt.path), "line": cmd.line}))
-        py = _python_version(final.base_image, final.env.get("PYTHON_VERSION"))
-        if py is not None and py > DOCUMENTED_PYTHON:
-            out.append(Finding(
-                "python-debug-support", INFO,
-                f"Python {py[0]}.{py[1]} (`{final.base_image}`): skaffold's debug documentation lists Python "
-                "3.5-3.10; newer versions depend on the debugpy in skaffold's debug-support image. If "
-                "breakpoints don't bind, check `skaffold debug` logs or pin an older Python for debugging",
-                rng, {"version": f"{py[0]}.{py[1]}"}))
+    for doc in ctx.configs():
+        for art in ctx.view.artifacts(doc):
+            if art.builder == "ko":
+                out.extend(_ko_trimpath(art))
+            elif art.builder in ("docker", "kaniko") and art.dockerfile is not None and art.dockerfile.is_file():
+                out.extend(_dockerfile_findings(art))
     return out
 
 
-def _python_version(image: str, env_version: str | None) -> tuple[int, int] | None:
-    m = _PY_TAG.search(image)
-    if m:
-        return int(m.group(1)), int(m.group(2))
-    if env_version:
-        m2 = re.match(r"(\d+)\.(\d+)", env_version)
-        if m2:
+def _dockerfile_findings(art: Artifact) -> list[Finding]:
+    assert art.dockerfile is not None
+    dt = DockerfileText.read(art.dockerfile, art.build_args)
+    if dt is None:
+        return []
+    out: list[Finding] = []
+    rng = art.anchor_range
+    name = art.dockerfile_text
+    build = dt.df.go_build_for(art.target)
+    if build is not None and art.builder == "docker":
+        stage = dt.df.stage_of(build)
+        declared = "SKAFFOLD_GO_GCFLAGS" in stage.args or dt.df.declares_arg("SKAFFOLD_GO_GCFLAGS")
+        used = any("SKAFFOLD_GO_GCFLAGS" in g for g in build.gcflags) or \
+            "SKAFFOLD_GO_GCFLAGS" in dt.instruction_text(build.line)
+        if not (declared and used):
+            missing = "declare `ARG SKAFFOLD_GO_GCFLAGS` nor pass it to `-gcflags`" if not declared and not used \
+                else "declare `ARG SKAFFOLD_GO_GCFLAGS`" if not declared else "pass `-gcflags`"
+            out.append(Finding(
+                "go-missing-gcflags", Severity.INFORMATION,
+                f"{name} (line {build.line}) does not {missing}: `skaffold debug` passes `all=-N -l` only to "
+                "Dockerfiles that declare it, so the binary stays optimised and breakpoints may jump or not bind",
+                rng, {"dockerfile": str(dt.path), "line": build.line}))
+    if build is not None and build.trimpath:
+        mappable = art.context is not None and find_go_mod(art.context) is not None
+        out.append(Finding(
+            "go-trimpath", Severity.HINT if mappable else Severity.WARNING,
+            f"`go build -trimpath` in {name} (line {build.line}) records module-relative paths"
+            + ("; `launch-config` maps them to the module path from go.mod" if mappable else
+               " and there is no go.mod to map them to: breakpoints set on local files cannot bind"),
+            rng, {"dockerfile": str(dt.path), "line": build.line}))
+    final = dt.df.target_stage(art.target)
+    for keyword, cmd in (("ENTRYPOINT", final.entrypoint), ("CMD", final.cmd)):
+        if cmd is None or cmd.form != "shell" or cmd.shell_text is None:
+            continue
+        if keyword == "CMD" and final.entrypoint is not None:
+            continue
+        if _COMMAND_LIST.search(cmd.shell_text):
+            fixable = exec_form(cmd) is not None
+            out.append(Finding(
+                "shell-form-entrypoint", Severity.WARNING,
+                f"{keyword} in {name} (line {cmd.line}) is a shell command list (`{cmd.shell_text[:50]}`): "
+                "`skaffold debug` cannot put the debugger in front of the program"
+                + ("" if fixable else "; use exec form (`[\"/app\", \"arg\"]`) or a script that ends in `exec`"),
+                rng, {"dockerfile": str(dt.path), "line": cmd.line}))
+    py = _python_version(dt, art.target)
+    if py is not None and py > NEWEST_HELPER_PYTHON and not _installs_debugpy(dt):
+        out.append(Finding(
+            "python-debug-support", Severity.INFORMATION,
+            f"Python {py[0]}.{py[1]}: skaffold's debug helper carries debugpy up to Python "
+            f"{NEWEST_HELPER_PYTHON[0]}.{NEWEST_HELPER_PYTHON[1]}; for newer versions `skaffold debug` only warns and "
+            "the container fails to start debugpy. Install debugpy in the image (e.g. in requirements.txt) or debug "
+            "on an older Python", rng, {"version": f"{py[0]}.{py[1]}"}))
+    return out
+
+
+def _python_version(dt: DockerfileText, target: str | None) -> tuple[int, int] | None:
+    """The final stage's Python version: its base image tag (through stage aliases) or PYTHON_VERSION."""
+    stage = dt.df.target_stage(target)
+    while True:
+        m = _PY_TAG.search(stage.base_image)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        env = stage.env.get("PYTHON_VERSION")
+        if env and (m2 := re.match(r"(\d+)\.(\d+)", env)):
             return int(m2.group(1)), int(m2.group(2))
-    return None
+        if stage.parent_stage is None:
+            return None
+        stage = dt.df.stages[stage.parent_stage]
 
 
-def _ko_trimpath(art: Any) -> list[Finding]:
-    ko = art.builder_mapping
-    flags = sequence_of(ko.get("flags")) if ko else None
-    for item in flags.items if flags else []:
-        if scalar(item) in ("-trimpath", "--trimpath", "-trimpath=true"):
-            return [Finding("go-trimpath", W,
-                            "`-trimpath` in ko flags: skaffold turns ko's own trimpath off under `skaffold debug` "
-                            "so breakpoints bind, but user flags are kept: remove it", item.range,
-                            {"ko": True})]
-    return []
+def _installs_debugpy(dt: DockerfileText) -> bool:
+    if "debugpy" in dt.text:
+        return True
+    folder = dt.path.parent
+    for name in ("requirements.txt", "requirements.in", "pyproject.toml", "Pipfile", "poetry.lock", "setup.py"):
+        f = folder / name
+        try:
+            if f.is_file() and f.stat().st_size < 1_000_000 and "debugpy" in f.read_text(encoding="utf-8",
+                                                                                        errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _ko_trimpath(art: Artifact) -> list[Finding]:
+    flag = art.ko_trimpath
+    if flag is None:
+        return []
+    return [Finding("go-trimpath", Severity.HINT,
+                    "`-trimpath` in ko flags: skaffold turns ko's own trimpath off under `skaffold debug` so "
+                    "breakpoints bind, but keeps user flags; `launch-config` maps the module paths it records",
+                    flag.range, {"ko": True})]
 
 
 # ---------------------------------------------------------------------------
 # probes
 
+
 def check_probes(ctx: CheckContext) -> list[Finding]:
-    folder = disk_folder(ctx)
-    if folder is None:
+    base = ctx.view.base_dir
+    if not ctx.on_disk() or base is None:
         return []
     out: list[Finding] = []
-    images = {a.image for a in all_artifacts(ctx) if a.image}
-    if not images:
-        return out
-    for doc in skaffold_docs(ctx):
-        root = doc.root_mapping()
-        if root is None:
+    for doc in ctx.configs():
+        assert doc.value is not None
+        images = [a.image for a in ctx.view.artifacts(doc) if a.image]
+        if not images:
             continue
-        for _section, cfg in config_sections(root):
-            out.extend(_manifest_probe_findings(folder, cfg, images))
-            out.extend(_chart_probe_findings(folder, root, cfg))
+        out.extend(_chart_probe_findings(doc.value, base))
+        finding = _manifest_probe_finding(doc.value, base, images)
+        if finding is not None:
+            out.append(finding)
     return out
 
 
-def _manifest_sources(folder: Path, cfg: Mapping) -> list[tuple[Scalar, list[Path]]]:
-    """Each rawYaml glob and kustomize path of a config section with the files it names."""
-    sources: list[tuple[Scalar, list[Path]]] = []
-    for key_path in (["manifests", "rawYaml"], ["deploy", "kubectl", "manifests"]):
-        raw = sequence_of(get_path(cfg, key_path))
-        for item in raw.items if raw else []:
-            s = deref(item)
-            if isinstance(s, Scalar) and not s.is_null:
-                sources.append((s, glob_files(folder, s.value)[:50]))
-    for key_path in (["manifests", "kustomize", "paths"], ["deploy", "kustomize", "paths"]):
-        kp = sequence_of(get_path(cfg, key_path))
-        for item in kp.items if kp else []:
-            s = deref(item)
-            if isinstance(s, Scalar) and not s.is_null and not is_templated(s.value) \
-                    and (folder / s.value).is_dir():
-                files = [p for p in files_under(folder / s.value) if p.suffix in (".yaml", ".yml")]
-                sources.append((s, files[:50]))
-    return sources
-
-
-def _manifest_probe_findings(folder: Path, cfg: Mapping, images: set[str]) -> list[Finding]:
-    import yaml
-
-    out: list[Finding] = []
-    for s, found in _manifest_sources(folder, cfg):
-        for f in found:
-            text = read_small(f)
-            if text is None or "livenessProbe" not in text:
-                continue
-            try:
-                manifests = list(yaml.safe_load_all(text))
-            except yaml.YAMLError:
-                continue
-            for m in manifests:
-                for container, probe in _liveness(m):
-                    if not _uses(container.get("image"), images):
+def _manifest_probe_finding(config: Value, base: Path, images: list[str]) -> Finding | None:
+    stopping: list[str] = []
+    anchor: Value | None = None
+    for source in deployed_manifests(config, base).sources:
+        if source.kind == "helm":
+            continue
+        for f in source.files:
+            for obj in objects_in(f):
+                for c in obj.containers:
+                    handler = c.probes.get("livenessProbe")
+                    if handler not in ("grpc", "exec") or not any(image_matches(c.image or "", i) for i in images):
                         continue
-                    finding = _probe_finding(container, probe, f.name, s.range)
-                    if finding is not None:
-                        out.append(finding)
-    return out
+                    stopping.append(f"`{obj.name or f.stem}/{c.name}` ({handler})")
+                    anchor = anchor or source.value
+    if not stopping or anchor is None:
+        return None
+    shown = ", ".join(stopping[:4]) + (f" and {len(stopping) - 4} more" if len(stopping) > 4 else "")
+    return Finding(
+        "liveness-probe-debug", Severity.INFORMATION,
+        f"liveness probes skaffold leaves as they are under `skaffold debug` (it raises only httpGet timeouts): "
+        f"{shown}. A container paused at a breakpoint fails them and is restarted; drop them for debugging "
+        "(a profile with `activation: [{command: debug}]`)", anchor.range, {"containers": stopping})
 
 
-def _chart_probe_findings(folder: Path, root: Mapping, cfg: Mapping) -> list[Finding]:
+def _chart_probe_findings(config: Value, base: Path) -> list[Finding]:
     out: list[Finding] = []
     for where in ("deploy", "manifests"):
-        rels = sequence_of(get_path(cfg, [where, "helm", "releases"]))
-        for index, rel_node in enumerate(rels.items if rels else []):
-            rel = mapping_of(rel_node)
-            chart = deref(rel.get("chartPath")) if rel else None
-            if rel is None or not isinstance(chart, Scalar) or chart.is_null or is_templated(chart.value):
+        releases = config.at(where, "helm", "releases")
+        for index, rel in enumerate(releases.items if releases else []):
+            chart = rel.get("chartPath")
+            if chart is None or not chart.text or is_templated(chart.text):
                 continue
-            sw = probe_switch(folder / chart.value)
-            if sw is None:
+            switch = probe_switch(resolve(base, chart.text))
+            if switch is None:
                 continue
-            values = mapping_of(rel.get("setValues"))
-            if values is not None and values.pair(sw[0]) is not None:
+            value_name, off = switch
+            values = rel.get("setValues")
+            if values is not None and values.get(value_name) is not None:
                 continue
-            if _patched_by_profile(root, f"/{where}/helm/releases/{index}/setValues", sw[0]):
+            if _patched_by_profile(config, f"/{where}/helm/releases/{index}/setValues", value_name):
                 continue
             out.append(Finding(
-                "liveness-probe-debug", INFO,
-                f"the chart drops its probes when `{sw[0]}` is {str(sw[1]).lower()}, and nothing sets it for "
-                "`skaffold debug`: a container paused at a breakpoint fails its liveness probe and is "
-                "restarted", chart.range, {"value": sw[0], "off": sw[1]}))
+                "liveness-probe-debug", Severity.INFORMATION,
+                f"the chart drops its probes when `{value_name}` is {str(off).lower()}, and nothing sets it for "
+                "`skaffold debug`: a container paused at a breakpoint fails its liveness probe and is restarted",
+                chart.range, {"value": value_name, "off": off}))
     return out
 
 
-def _patched_by_profile(root: Any, base: str, key: str) -> bool:
+def _patched_by_profile(config: Value, base: str, key: str) -> bool:
     """Whether a profile patch sets `<base>/<key>` (or `<base>` to a mapping with `key`)."""
-    for section, cfg in config_sections(root):
-        if not section:
-            continue
-        patches = sequence_of(cfg.get("patches"))
+    profiles = config.get("profiles")
+    for p in profiles.items if profiles else []:
+        patches = p.get("patches")
         for item in patches.items if patches else []:
-            m = mapping_of(item)
-            path = scalar(m.get("path")) if m else None
-            if m is None or path is None:
-                continue
+            path = item.text_at("path")
             if path == f"{base}/{key}":
                 return True
-            value = mapping_of(m.get("value"))
-            if path == base and value is not None and value.pair(key) is not None:
+            value = item.get("value")
+            if path == base and value is not None and value.get(key) is not None:
                 return True
     return False
-
-
-def _uses(image: Any, images: set[str]) -> bool:
-    if not isinstance(image, str):
-        return False
-    base = image.split("@", 1)[0]
-    if base in images:
-        return True
-    name, _, tag = base.rpartition(":")
-    return bool(name) and "/" not in tag and name in images
-
-
-def _liveness(manifest: Any) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    if not isinstance(manifest, dict):
-        return []
-    spec = manifest.get("spec") or {}
-    if not isinstance(spec, dict):
-        return []
-    pod = spec if manifest.get("kind") == "Pod" else (spec.get("template") or {}).get("spec") or {}
-    if manifest.get("kind") == "CronJob":
-        return []
-    out = []
-    for c in pod.get("containers") or [] if isinstance(pod, dict) else []:
-        if isinstance(c, dict) and isinstance(c.get("livenessProbe"), dict):
-            out.append((c, c["livenessProbe"]))
-    return out
-
-
-def _probe_finding(container: dict[str, Any], probe: dict[str, Any], file: str, rng: Range) -> Finding | None:
-    name = container.get("name", "?")
-    if "tcpSocket" in probe:
-        return None  # the kernel still accepts connections for a paused process
-    if "httpGet" in probe:
-        return Finding(
-            "liveness-probe-debug", INFO,
-            f"container `{name}` in {file} has an HTTP liveness probe: `skaffold debug` raises its timeout to "
-            "600 s, so a breakpoint held longer gets the container restarted", rng,
-            {"container": name, "probe": "httpGet"})
-    kind = "exec" if "exec" in probe else "grpc" if "grpc" in probe else "unknown"
-    return Finding(
-        "liveness-probe-debug", W,
-        f"container `{name}` in {file} has {'an' if kind == 'exec' else 'a'} {kind} liveness probe, which `skaffold debug` leaves as is: "
-        "the container is restarted while paused at a breakpoint. Turn the probe off for debugging "
-        "(a profile with `command: debug`)", rng, {"container": name, "probe": kind})
-
-
-CHECKS.extend([check_dockerfiles, check_probes])

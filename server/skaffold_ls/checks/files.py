@@ -1,126 +1,153 @@
-"""Files the config names that do not exist: skaffold fails only when it builds or deploys.
+"""Files the config names that do not exist where skaffold will look for them.
 
-Codes: missing-context, missing-dockerfile, missing-chart, missing-values-file,
-no-manifests-match, glob-too-broad, missing-kustomize-path. (`requires[].path` is checked by
-checks/requires.py as `requires-missing`.) Templated values (`{{...}}`) are skipped.
+skaffold fails only when it builds or deploys (warnings): missing-context,
+missing-dockerfile, no-manifests-match, missing-kustomize-path, missing-chart,
+missing-values-file. glob-too-broad (information): a manifest glob that reaches more
+entries than one glob may look at (`config/paths.py`), so what it matches is not known. Paths resolve as skaffold resolves them: a root config's against
+the directory skaffold runs in (the config's folder unless the workspace says
+otherwise, see `config/paths.py`), a required config's against its own folder; each
+message says which folder that was. Templated and remote values are skipped.
+
+outside-workspace (information): a path leaving the workspace. skaffold follows it as
+written, so this is not an error; it is said because a config shared with others that
+reads from outside the repository rarely works for them.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from skaffold_ls.checks.common import all_artifacts, disk_folder, glob_listing, is_templated, skaffold_docs
-from skaffold_ls.core.analysis import CHECKS, CheckContext
+from skaffold_ls.checks.context import CheckContext
+from skaffold_ls.config.manifests import kustomization_files
+from skaffold_ls.config.paths import MAX_GLOB_ENTRIES, glob_files, is_remote, is_templated, resolve
+from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Finding, Severity
-from skaffold_ls.core.textedit import get_path, mapping_of, sequence_of
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, deref
-from skaffold_ls.model_helpers import config_sections
+from skaffold_ls.core.typed import typed_scalars
+from skaffold_ls.schema.knowledge import field_kind
 
 W = Severity.WARNING
 
 
-def _scalars(node: Node | None) -> list[Scalar]:
-    node = deref(node)
-    if isinstance(node, Scalar):
-        return [] if node.is_null else [node]
-    seq = sequence_of(node)
-    return [s for s in (deref(i) for i in (seq.items if seq else [])) if isinstance(s, Scalar) and not s.is_null]
-
-
-def _rel(folder: Path, p: Path) -> str:
-    try:
-        return p.relative_to(folder).as_posix()
-    except ValueError:
-        return p.as_posix()
+def _sections(config: Value) -> Iterator[Value]:
+    """The config and each of its profiles as written (both hold build/manifests/deploy)."""
+    yield config
+    profiles = config.get("profiles")
+    yield from (p for p in (profiles.items if profiles else []) if p.mapping is not None)
 
 
 def check_files(ctx: CheckContext) -> list[Finding]:
-    folder = disk_folder(ctx)
-    if folder is None:
+    base = ctx.view.base_dir
+    if not ctx.on_disk() or base is None:
+        return []
+    where = _where(ctx)
+    out: list[Finding] = []
+    for doc in ctx.configs():
+        assert doc.value is not None
+        for art in ctx.view.artifacts(doc):
+            context_value = art.value.get("context")
+            context = art.context
+            if context is None:
+                continue
+            if context_value is not None and not context.is_dir():
+                out.append(Finding(
+                    "missing-context", W,
+                    f"artifact context `{art.context_text}` is not a folder (relative to {where}): "
+                    f"skaffold cannot build {art.label()}", context_value.range, {"path": str(context)}))
+                continue
+            dockerfile = art.dockerfile
+            if dockerfile is not None and context.is_dir() and not dockerfile.is_file():
+                df_value = art.spec("dockerfile")
+                rel = "" if art.context_text == "." else f" (relative to the context `{art.context_text}`)"
+                out.append(Finding(
+                    "missing-dockerfile", W,
+                    f"no Dockerfile at `{art.dockerfile_text}`{rel}: skaffold cannot build {art.label()}",
+                    df_value.range if df_value is not None else art.anchor_range, {"path": str(dockerfile)}))
+        for section in _sections(doc.value):
+            out.extend(_manifest_findings(base, section, where))
+    return out
+
+
+def _where(ctx: CheckContext) -> str:
+    rd = ctx.view.run_directory
+    return rd.describe(ctx.view.workspace) if rd is not None else "the config's folder"
+
+
+def _manifest_findings(base: Path, cfg: Value, where: str) -> list[Finding]:
+    out: list[Finding] = []
+    for v in cfg.texts_at("manifests", "rawYaml") + cfg.texts_at("deploy", "kubectl", "manifests"):
+        pattern = v.text or ""
+        if is_templated(pattern) or is_remote(pattern):
+            continue
+        found = glob_files(base, pattern)
+        if found.truncated:
+            out.append(Finding("glob-too-broad", Severity.INFORMATION,
+                               f"`{pattern}` reaches more than {MAX_GLOB_ENTRIES:,} files and folders: skaffold-ls "
+                               f"looked at the first {MAX_GLOB_ENTRIES:,} only, and skaffold would read them all",
+                               v.range, {"pattern": pattern, "limit": MAX_GLOB_ENTRIES}))
+        elif not found.files:
+            what = "matches no file" if any(c in pattern for c in "*?[") else "does not exist"
+            out.append(Finding("no-manifests-match", W,
+                               f"`{pattern}` {what} (relative to {where}): skaffold deploys nothing from it",
+                               v.range, {"pattern": pattern}))
+    for v in cfg.texts_at("manifests", "kustomize", "paths") + cfg.texts_at("deploy", "kustomize", "paths"):
+        text = v.text or ""
+        if is_templated(text) or is_remote(text):
+            continue
+        _files, problem = kustomization_files(resolve(base, text))
+        if problem is not None:
+            message = (f"kustomize path `{text}` {problem} (relative to {where})" if problem == "is not a folder"
+                       else f"`{text}` has no kustomization.yaml: `kustomize build` fails there")
+            out.append(Finding("missing-kustomize-path", W, message, v.range, {"path": str(resolve(base, text))}))
+    for section in ("manifests", "deploy"):
+        releases = cfg.at(section, "helm", "releases")
+        for rel in releases.items if releases else []:
+            chart = rel.get("chartPath")
+            text = (chart.text if chart is not None else None) or ""
+            if chart is not None and text and not is_templated(text) and not is_remote(text) \
+                    and rel.get("remoteChart") is None:
+                path = resolve(base, text)
+                if not path.exists():
+                    out.append(Finding("missing-chart", W, f"chart `{text}` does not exist (relative to {where})",
+                                       chart.range, {"path": str(path)}))
+                elif path.is_dir() and not (path / "Chart.yaml").is_file():
+                    out.append(Finding("missing-chart", W, f"`{text}` has no Chart.yaml: not a helm chart",
+                                       chart.range, {"path": str(path)}))
+            for vf in rel.texts_at("valuesFiles"):
+                values = vf.text or ""
+                if is_templated(values) or resolve(base, values).is_file():
+                    continue
+                out.append(Finding("missing-values-file", W, f"values file `{values}` does not exist (relative to {where})",
+                                   vf.range, {"path": str(resolve(base, values))}))
+    return out
+
+
+def check_outside_workspace(ctx: CheckContext) -> list[Finding]:
+    """Path fields (by the schema's field kinds) that lead out of the workspace."""
+    base = ctx.view.base_dir
+    root = ctx.view.workspace
+    if not ctx.on_disk() or base is None or root is None:
         return []
     out: list[Finding] = []
-    for art in all_artifacts(ctx):
-        ctx_node = deref(art.node.get("context"))
-        context = art.context
-        if context is None:
+    for info in ctx.documents:
+        schema = info.schema.schema
+        if schema is None or info.aliases_refused:
             continue
-        if isinstance(ctx_node, Scalar) and not is_templated(ctx_node.value) and not context.is_dir():
-            out.append(Finding("missing-context", W,
-                               f"artifact context `{ctx_node.value}` is not a folder (resolved to "
-                               f"{_rel(folder, context)}): skaffold cannot build {art.label()}",
-                               ctx_node.range, {"path": str(context)}))
-            continue
-        if art.builder in ("docker", "kaniko") and context.is_dir():
-            df_node = deref(art.builder_mapping.get("dockerfile")) if art.builder_mapping else None
-            df = art.dockerfile
-            if df is not None and not is_templated(art.dockerfile_value) and not df.is_file():
-                rng = df_node.range if isinstance(df_node, Scalar) else art.anchor_range
-                where = "" if art.context_value == "." else f" (relative to the context `{art.context_value}`)"
-                out.append(Finding("missing-dockerfile", W,
-                                   f"no Dockerfile at `{art.dockerfile_value}`{where}: skaffold cannot build "
-                                   f"{art.label()}", rng, {"path": str(df)}))
-    for doc in skaffold_docs(ctx):
-        root = doc.root_mapping()
-        if root is None:
-            continue
-        for _section, cfg in config_sections(root):
-            out.extend(_manifest_files(folder, cfg))
-    return out
-
-
-def _manifest_files(folder: Path, cfg: Mapping) -> list[Finding]:
-    out: list[Finding] = []
-    globs = _scalars(get_path(cfg, ["manifests", "rawYaml"])) + _scalars(get_path(cfg, ["deploy", "kubectl", "manifests"]))
-    for s in globs:
-        if is_templated(s.value) or "://" in s.value:
-            continue
-        listing = glob_listing(folder, s.value)
-        if listing.truncated:
-            out.append(Finding("glob-too-broad", Severity.INFORMATION,
-                               f"`{s.value}` reaches more than {listing.limit:,} files and folders: skaffold-ls "
-                               f"looked at the first {listing.limit:,} only, and skaffold would read them all",
-                               s.range, {"pattern": s.value, "limit": listing.limit}))
-        elif not listing.paths:
-            what = "matches no file" if any(c in s.value for c in "*?[") else "does not exist"
-            out.append(Finding("no-manifests-match", W,
-                               f"`{s.value}` {what}: skaffold deploys nothing from it", s.range,
-                               {"pattern": s.value}))
-    paths = _scalars(get_path(cfg, ["manifests", "kustomize", "paths"])) + _scalars(
-        get_path(cfg, ["deploy", "kustomize", "paths"]))
-    for s in paths:
-        if is_templated(s.value) or "://" in s.value:
-            continue
-        d = folder / s.value
-        if not d.is_dir():
-            out.append(Finding("missing-kustomize-path", W, f"kustomize path `{s.value}` is not a folder", s.range,
-                               {"path": str(d)}))
-        elif not any((d / n).is_file() for n in ("kustomization.yaml", "kustomization.yml", "Kustomization")):
-            out.append(Finding("missing-kustomize-path", W,
-                               f"`{s.value}` has no kustomization.yaml: `kustomize build` fails there", s.range,
-                               {"path": str(d)}))
-    for where in ("manifests", "deploy"):
-        rels = sequence_of(get_path(cfg, [where, "helm", "releases"]))
-        for item in rels.items if rels else []:
-            rel = mapping_of(item)
-            if rel is None:
+        for ts in typed_scalars(schema, info.document.root):
+            kind = field_kind(ts.owner, ts.prop)
+            text = ts.node.value
+            if kind is None or kind.kind not in ("file", "dir", "glob", "path") or is_templated(text) \
+                    or is_remote(text) or not text:
                 continue
-            chart = deref(rel.get("chartPath"))
-            if (isinstance(chart, Scalar) and not chart.is_null and not is_templated(chart.value)
-                    and "://" not in chart.value and rel.pair("remoteChart") is None):
-                path = folder / chart.value
-                if not path.exists():
-                    out.append(Finding("missing-chart", W, f"chart `{chart.value}` does not exist", chart.range,
-                                       {"path": str(path)}))
-                elif path.is_dir() and not (path / "Chart.yaml").is_file():
-                    out.append(Finding("missing-chart", W, f"`{chart.value}` has no Chart.yaml: not a helm chart",
-                                       chart.range, {"path": str(path)}))
-            for s in _scalars(rel.get("valuesFiles")):
-                if is_templated(s.value):
-                    continue
-                if not (folder / s.value).is_file():
-                    out.append(Finding("missing-values-file", W, f"values file `{s.value}` does not exist",
-                                       s.range, {"path": str(folder / s.value)}))
+            if kind.relative_to != "config_dir" and not os.path.isabs(text):
+                continue  # relative to an artifact's context: its context is checked itself
+            target = resolve(base, text.split("*", 1)[0] or ".")
+            if target == root or root in target.parents:
+                continue
+            out.append(Finding(
+                "outside-workspace", Severity.INFORMATION,
+                f"`{text}` leads outside the workspace ({target}): skaffold reads it as written, but the "
+                "config then depends on files that others who clone the repository may not have",
+                ts.node.range, {"path": str(target)}))
     return out
-
-
-CHECKS.append(check_files)

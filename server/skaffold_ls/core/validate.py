@@ -41,7 +41,7 @@ MAX_VISITS = 500_000
 
 @dataclass(slots=True)
 class ValidationOptions:
-    outdated_api_version: bool = True  # information diagnostic naming the latest version
+    outdated_api_version: bool = True  # a hint (style and currency) naming the latest version
 
 
 @dataclass(slots=True)
@@ -51,6 +51,15 @@ class DocumentSchema:
     version: str | None
     schema: VersionSchema | None
     findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocumentInfo:
+    """A document of the file with the schema of its apiVersion."""
+
+    document: YamlDocument
+    schema: DocumentSchema
+    aliases_refused: bool = False  # an alias bomb: no plain data is built from it
 
 
 def document_schema(doc: YamlDocument, store: SchemaStore, options: ValidationOptions) -> DocumentSchema:
@@ -94,7 +103,7 @@ def document_schema(doc: YamlDocument, store: SchemaStore, options: ValidationOp
         return DocumentSchema(version, None, findings)
     if options.outdated_api_version and sort_key(version) < sort_key(latest):
         findings.append(Finding(
-            "outdated-api-version", Severity.INFORMATION,
+            "outdated-api-version", Severity.HINT,
             f"`{version}` is not the latest apiVersion; `{latest}` is "
             "(the upgrade code action rewrites the file and keeps your comments)",
             value.range, {"latest": latest, "version": version}))

@@ -21,11 +21,14 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from skaffold_ls.debug.bridge import MANAGED_KEYS, Emitter, pod_stem
 from skaffold_ls.debug.events import DEBUG_PORT_NAMES
 from skaffold_ls.debug.launchjson import LaunchJsonError, read_launch_json, upsert_launch_json
+
+if TYPE_CHECKING:
+    from skaffold_ls.config.project import Project
 from skaffold_ls.debug.mapping import (
     COMPOUND_NAME,
     NAME_PREFIX,
@@ -185,7 +188,7 @@ class Attacher:
         self.configs: dict[str, dict[str, Any]] = {}
         self.active: set[str] = set()
         self.stop = threading.Event()
-        self._project: Any = None
+        self._project: Project | None = None
         self._api: Any = None
         self._mappings: dict[tuple[str, str, str], SourceMapping] = {}
 
@@ -228,15 +231,17 @@ class Attacher:
         return self._mappings[key]
 
     def _load_project(self) -> None:
-        from skaffold_ls.skaffold_config import SkaffoldConfigError, load_project
+        from skaffold_ls.config.project import describe_problem, load_project
 
         path = self.skaffold_file or self.workspace / "skaffold.yaml"
         if not path.exists():
             return
-        try:
-            self._project = load_project(path, self.profiles, command="debug")
-        except SkaffoldConfigError as e:
-            self.emit.note(f"warning: {e}; source mappings fall back to the containers' workingDir")
+        project = load_project(path, self.profiles, command="debug")
+        for problem in project.errors()[:1]:
+            self.emit.note(f"warning: {describe_problem(problem, self.workspace)}; "
+                           "source mappings may fall back to the containers' workingDir")
+        if project.configs:
+            self._project = project
 
     def _write(self, configs: list[dict[str, Any]]) -> bool:
         compound = {"name": COMPOUND_NAME, "configurations": sorted(self.active), "stopAll": True}

@@ -32,6 +32,7 @@ from skaffold_ls.debug.runner import (
 )
 
 if TYPE_CHECKING:  # the modules themselves are imported after skaffold is spawned (start-up time)
+    from skaffold_ls.config.project import Project
     from skaffold_ls.debug.events import EventStream, Joiner, Ready, Started, Terminated
     from skaffold_ls.debug.mapping import SourceMapping
 
@@ -172,7 +173,7 @@ class Bridge:
         self.tail: list[str] = []
         self.runner: SkaffoldProcess | None = None
         self.events: EventStream | None = None
-        self._project: Any = None
+        self._project: Project | None = None
         self._project_error: str | None = None
         self._mappings: dict[tuple[str, str, str], SourceMapping] = {}
         self._overrides: dict[str, dict[str, Any]] = {}
@@ -226,21 +227,23 @@ class Bridge:
         return self._loop()
 
     def _load_project(self) -> None:
+        from skaffold_ls.config.project import describe_problem, load_project, parse_skaffold_args
         from skaffold_ls.debug.mapping import derive_mapping, load_overrides
-        from skaffold_ls.skaffold_config import SkaffoldConfigError, load_project, parse_skaffold_args
 
         opts = parse_skaffold_args(self.skaffold_args)
-        path = Path(opts["filename"]) if opts["filename"] else Path("skaffold.yaml")
+        path = Path(opts.filename) if opts.filename else Path("skaffold.yaml")
         if not path.is_absolute():
             path = self.workspace / path
         self._overrides = load_overrides(self.workspace)
-        try:
-            self._project = load_project(path, opts["profiles"], opts["modules"], command="debug",
-                                         kube_context=opts["kube_context"])
-        except SkaffoldConfigError as e:
-            self._project_error = str(e)
-            self.emit.note(f"warning: {e}; source mappings fall back to the containers' workingDir")
+        project = load_project(path, opts.profiles, opts.modules, command="debug", kube_context=opts.kube_context)
+        problems = [describe_problem(p, self.workspace) for p in project.errors()]
+        problems += [f"{p}:{f.range.start.line + 1}: {f.message}" for p, f in project.syntax_findings()]
+        if problems:
+            self._project_error = problems[0]
+            self.emit.note(f"warning: {problems[0]}; source mappings may fall back to the containers' workingDir")
+        if not project.configs:
             return
+        self._project = project
         # warm caches and imports now, while skaffold builds, so a portEvent is answered fast
         for art in self._project.artifacts:
             derive_mapping(art, self.workspace, None, None, self._overrides)

@@ -29,7 +29,7 @@ from skaffold_ls.buildfiles.dockerfile import (
     parse_dockerfile,
 )
 from skaffold_ls.buildfiles.gomod import find_go_mod
-from skaffold_ls.skaffold_config import Artifact
+from skaffold_ls.config.artifacts import Artifact
 
 # runtime → (port name, skaffold's default container port)
 DEFAULT_PORTS: dict[str, tuple[str, int]] = {
@@ -100,10 +100,12 @@ def guess_runtime(artifact: Artifact) -> str | None:
     if artifact.builder in ("docker", "kaniko") and artifact.dockerfile is not None:
         df = _parse(artifact)
         if df is not None:
-            r = _runtime_from_dockerfile(df, artifact.docker_target)
+            r = _runtime_from_dockerfile(df, artifact.target)
             if r:
                 return r
     ctx = artifact.context
+    if ctx is None:
+        return None
     if (ctx / "go.mod").is_file():
         return "go"
     if (ctx / "package.json").is_file():
@@ -162,7 +164,7 @@ def derive_mapping(
     """The source mapping for `artifact` (None: only the event's hints are known)."""
     workspace = workspace.resolve()
     runtime = normalize_runtime(runtime) or (guess_runtime(artifact) if artifact else None)
-    ov = (overrides or {}).get(artifact.image) if artifact else None
+    ov = (overrides or {}).get(artifact.image or "") if artifact else None
     if ov:
         runtime = normalize_runtime(ov.get("runtime")) or runtime
         maps = [
@@ -183,10 +185,13 @@ def derive_mapping(
                              ["artifact not found in skaffold.yaml: no source mapping"])
     if runtime == "jvm":
         return SourceMapping(runtime, [], "JVM debuggers map by class name", "none-needed")
+    if artifact.context is None:
+        return SourceMapping(runtime, [], f"the context `{artifact.context_text}` is templated", "best-effort",
+                             [f"{artifact.image}: templated context: no source mapping"])
     if artifact.builder == "ko":
         return _ko_mapping(artifact, workspace)
     if artifact.builder == "buildpacks":
-        return SourceMapping(runtime, [PathMap(artifact.context, "/workspace")],
+        return SourceMapping(runtime, [PathMap(_context(artifact), "/workspace")],
                              "buildpacks build in /workspace", "derived")
     if artifact.builder in ("docker", "kaniko"):
         df = _parse(artifact)
@@ -199,19 +204,25 @@ def derive_mapping(
     return _best_effort(artifact, runtime, working_dir, f"the {artifact.builder} builder is opaque to skaffold-ls")
 
 
+def _context(artifact: Artifact) -> Path:
+    """The artifact's context folder (derive_mapping handles templated contexts first)."""
+    if artifact.context is None:
+        raise ValueError(f"{artifact.image}: the context is not a known folder")
+    return artifact.context
+
+
 def _best_effort(artifact: Artifact, runtime: str | None, working_dir: str | None, why: str) -> SourceMapping:
     warn = (f"{artifact.image}: {why}; the source mapping is a best-effort guess. "
             f"Set debug.artifacts.{artifact.image}.sourceMap in {OVERRIDES_FILE} to fix it.")
     if working_dir:
-        return SourceMapping(runtime, [PathMap(artifact.context, working_dir)],
+        return SourceMapping(runtime, [PathMap(_context(artifact), working_dir)],
                              f"best effort: artifact context → container workingDir {working_dir}", "best-effort", [warn])
     return SourceMapping(runtime, [], "best effort: no mapping", "best-effort", [warn])
 
 
 def _ko_mapping(artifact: Artifact, workspace: Path) -> SourceMapping:
-    ko = artifact.ko
-    build_dir = artifact.context / (ko.dir if ko and ko.dir else ".")
-    if ko is not None and ko.trimpath:
+    build_dir = _context(artifact) / (artifact.ko_dir or ".")
+    if artifact.ko_trimpath is not None:
         mod = find_go_mod(build_dir)
         if mod is None:
             return SourceMapping("go", [], "ko with -trimpath but no go.mod found", "best-effort",
@@ -252,14 +263,14 @@ def _pick_pair(pairs: list[tuple[str, str]], remote_dir: str) -> tuple[str, str]
 
 
 def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, working_dir: str | None) -> SourceMapping:
-    build = df.go_build_for(artifact.docker_target)
+    build = df.go_build_for(artifact.target)
     if build is None:
-        final = df.target_stage(artifact.docker_target)
+        final = df.target_stage(artifact.target)
         pairs = _context_pairs(df, final)
         pair = _pick_pair(pairs, final.workdir)
         if pair is None:
             return _best_effort(artifact, "go", working_dir, "no `go build` found in the Dockerfile")
-        return SourceMapping("go", [PathMap((artifact.context / pair[0]).resolve(), pair[1])],
+        return SourceMapping("go", [PathMap((_context(artifact) / pair[0]).resolve(), pair[1])],
                              "no `go build` found; using the final stage's COPY", "best-effort",
                              [f"{artifact.image}: no `go build` in {artifact.dockerfile}; mapping guessed"])
     stage = df.stage_of(build)
@@ -273,7 +284,7 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
         pair = (".", build.dir)
         warnings.append(f"{artifact.image}: no COPY of the build context found before `go build`; "
                         f"assuming the context was compiled in {build.dir}")
-    local_root = (artifact.context / pair[0]).resolve()
+    local_root = (_context(artifact) / pair[0]).resolve()
     if build.trimpath:
         rel = posixpath.relpath(compile_dir, pair[1]) if compile_dir.startswith(pair[1]) else "."
         mod = find_go_mod(local_root / rel, stop_at=workspace if workspace in local_root.parents or workspace == local_root else None)
@@ -293,7 +304,7 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
 
 
 def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str | None, working_dir: str | None) -> SourceMapping:
-    final = df.target_stage(artifact.docker_target)
+    final = df.target_stage(artifact.target)
     pairs = _context_pairs(df, final)
     # follow COPY --from=<stage> of a folder that stage got from the context
     for cp in final.copies:
@@ -314,10 +325,10 @@ def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str
     target_dir = working_dir or final.workdir
     pair = _pick_pair(pairs, target_dir)
     if pair is not None:
-        return SourceMapping(runtime, [PathMap((artifact.context / pair[0]).resolve(), pair[1])],
+        return SourceMapping(runtime, [PathMap((_context(artifact) / pair[0]).resolve(), pair[1])],
                              f"final stage COPY into {pair[1]}", "derived")
     if final.workdir_explicit:
-        return SourceMapping(runtime, [PathMap(artifact.context, final.workdir)],
+        return SourceMapping(runtime, [PathMap(_context(artifact), final.workdir)],
                              f"final stage WORKDIR {final.workdir} (no COPY of the context found)", "best-effort",
                              [f"{artifact.image}: no COPY of the build context in the final stage; using WORKDIR"])
     return _best_effort(artifact, runtime, working_dir, "no COPY of the build context in the final stage")

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skaffold_ls.config.artifacts import Artifact
+from skaffold_ls.config.project import Project, load_project
 from skaffold_ls.debug.mapping import (
     COMPOUND_NAME,
     DEFAULT_PORTS,
@@ -17,7 +19,6 @@ from skaffold_ls.debug.mapping import (
     load_overrides,
     make_configuration,
 )
-from skaffold_ls.skaffold_config import Artifact, load_project
 
 
 @dataclass
@@ -28,12 +29,19 @@ class OfflineConfig:
     note: str
 
 
+@dataclass
+class OfflineResult:
+    project: Project
+    configs: list[OfflineConfig]
+
+
 def offline_configurations(
     workspace: Path,
     skaffold_file: Path | None = None,
     profiles: Sequence[str] = (),
     modules: Sequence[str] = (),
-) -> list[OfflineConfig]:
+) -> OfflineResult:
+    """The attach configurations for what `skaffold debug` would load (no cluster needed)."""
     workspace = workspace.resolve()
     path = skaffold_file if skaffold_file is not None else workspace / "skaffold.yaml"
     if not path.is_absolute():
@@ -42,22 +50,23 @@ def offline_configurations(
     overrides = load_overrides(workspace)
     out: list[OfflineConfig] = []
     for art in project.artifacts:
+        image = art.image or ""
         runtime = guess_runtime(art)
         mapping = derive_mapping(art, workspace, runtime, None, overrides)
         runtime = mapping.runtime or runtime
         if runtime is None:
             out.append(OfflineConfig(art, mapping, None,
-                                     f"{art.image}: cannot tell the runtime; set runtimeType in skaffold.yaml"))
+                                     f"{image}: cannot tell the runtime; set runtimeType in skaffold.yaml"))
             continue
         if runtime not in DEFAULT_PORTS:
             out.append(OfflineConfig(art, mapping, None,
-                                     f"{art.image}: {runtime} attaches through `kubectl exec`, not a port; "
+                                     f"{image}: {runtime} attaches through `kubectl exec`, not a port; "
                                      "`skaffold-ls debug` writes it once the pod runs"))
             continue
         port = DEFAULT_PORTS[runtime][1]
-        cfg = make_configuration(NAME_PREFIX + art.image, runtime, port, mapping, workspace)
-        out.append(OfflineConfig(art, mapping, cfg, f"{art.image}: {runtime}, port {port}; {mapping.how}"))
-    return out
+        cfg = make_configuration(NAME_PREFIX + image, runtime, port, mapping, workspace)
+        out.append(OfflineConfig(art, mapping, cfg, f"{image}: {runtime}, port {port}; {mapping.how}"))
+    return OfflineResult(project, out)
 
 
 def compound_for(configs: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -76,7 +85,7 @@ def cloud_code_configuration(workspace: Path, skaffold_file: Path | None, result
     for r in results:
         if r.configuration is None:
             continue
-        entry = cloud_code_debug_entry(r.artifact.image, None, r.mapping, workspace)
+        entry = cloud_code_debug_entry(r.artifact.image or "", None, r.mapping, workspace)
         if not r.mapping.maps and r.artifact.builder == "ko":
             entry["sourceFileMap"] = {"${workspaceFolder}": "${workspaceFolder}"}
         debug.append(entry)

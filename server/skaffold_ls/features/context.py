@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from skaffold_ls.core.analysis import DocumentInfo
 from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.validate import DocumentInfo
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, YamlDocument, deref
 from skaffold_ls.features.types import FeatureContext
 from skaffold_ls.schema.model import VersionSchema

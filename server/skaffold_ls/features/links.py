@@ -7,13 +7,13 @@ import logging
 from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.typed import typed_scalars
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar
-from skaffold_ls.features import knowledge as kn
-from skaffold_ls.features.completion import config_dir
 from skaffold_ls.features.context import DocAt, node_at_path
-from skaffold_ls.features.navigation import link_target
+from skaffold_ls.features.refs import config_dir, link_target
 from skaffold_ls.features.types import FeatureContext, Link
 from skaffold_ls.model_helpers import scalar
+from skaffold_ls.schema import knowledge as kn
 
 log = logging.getLogger(__name__)
 PATH_KINDS = frozenset({"file", "dir", "path", "glob"})
@@ -38,7 +38,7 @@ def document_links_strict(ctx: FeatureContext) -> list[Link]:
             continue
         doc = DocAt(info, schema, schema.version)
         contexts: dict[tuple[str | int, ...], str] = {}
-        scalars = kn.typed_scalars(schema, info.document.root)
+        scalars = typed_scalars(schema, info.document.root)
         for ts in scalars:  # artifact and test contexts first
             if ts.prop == "context" and ts.owner in ("Artifact", "TestCase") and isinstance(ts.node, Scalar):
                 contexts[tuple(ts.path[:-1])] = ts.node.value

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref
-from skaffold_ls.features.hover import builder_of
+from skaffold_ls.features.refs import builder_of
 from skaffold_ls.features.types import FeatureContext, Symbol, SymbolKind
 from skaffold_ls.model_helpers import scalar
 

@@ -240,7 +240,7 @@ def read_settings(raw: Any, base: Any = None) -> Any:
 def publish_params(text_document: Any, settings: Any, encoding: str) -> tuple[dict[str, Any] | None, Any, Any]:
     """The publishDiagnostics params for a didOpen (None: not a skaffold document), the SchemaStore
     used and the schemas.directory setting it was made for."""
-    from skaffold_ls.lsp.recognition import is_skaffold_document
+    from skaffold_ls.config.recognition import is_skaffold_document
 
     if not isinstance(text_document, dict):
         raise Stop("didOpen without textDocument")
@@ -255,7 +255,7 @@ def publish_params(text_document: Any, settings: Any, encoding: str) -> tuple[di
 
     from pygls.uris import to_fs_path  # stdlib-only module: no lsprotocol
 
-    from skaffold_ls.core.analysis import AnalysisOptions, analyze
+    from skaffold_ls.analysis import AnalysisOptions, analyze
     from skaffold_ls.schema.store import SchemaStore
 
     d = settings.schemas_directory

@@ -41,14 +41,15 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from skaffold_ls import __version__
-from skaffold_ls.core.analysis import Analysis, AnalysisOptions, analyze, run_checks
+from skaffold_ls import __version__, checks
+from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze, run_checks
+from skaffold_ls.config.recognition import is_skaffold_document
+from skaffold_ls.config.sources import Sources
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.lanes import DocumentLanes
 from skaffold_ls.lsp.protocol import SkaffoldProtocol
-from skaffold_ls.lsp.recognition import is_skaffold_document
 from skaffold_ls.lsp.settings import Settings, parse_settings
 from skaffold_ls.schema.store import SchemaStore
 
@@ -147,6 +148,7 @@ class SkaffoldLanguageServer(LanguageServer):
         self.check_lanes = DocumentLanes(self.checks_pool)
         self.request_timeout = REQUEST_TIMEOUT
         self._background: set[asyncio.Task[Any]] = set()
+        self.config_sources = Sources(self.open_text)
         self.stopping = False
         self._register()
 
@@ -198,6 +200,33 @@ class SkaffoldLanguageServer(LanguageServer):
         return AnalysisOptions(outdated_api_version=s.outdated_api_version is not None,
                                schema_only=not s.checks_enabled, max_file_bytes=s.max_file_size)
 
+    def workspace_root(self, path: Path | None = None) -> Path | None:
+        """The workspace folder holding `path` (else the first folder, else the root path)."""
+        roots: list[Path] = []
+        with contextlib.suppress(Exception):
+            for folder in self.workspace.folders.values():
+                p = self.path_of(folder.uri)
+                if p is not None:
+                    roots.append(p)
+            if not roots and self.workspace.root_path:
+                roots.append(Path(self.workspace.root_path))
+        if path is not None:
+            inside = [r for r in roots if r == path or r in path.parents]
+            if inside:
+                return max(inside, key=lambda r: len(r.parts))
+        return roots[0] if roots else None
+
+    def open_text(self, path: Path) -> str | None:
+        """The editor's text of a file, when the editor holds it (config loading reads these first)."""
+        doc = self.workspace.text_documents.get(path.as_uri())
+        return doc.source if doc is not None else None
+
+    def analysis_workspace(self, path: Path | None) -> Workspace:
+        root = self.workspace_root(path)
+        run_dir = self.settings.run_directory
+        return Workspace(root=root, run_dir=(root / run_dir) if run_dir and root is not None else
+                         (Path(run_dir) if run_dir else None), sources=self.config_sources)
+
     @staticmethod
     def path_of(uri: str) -> Path | None:
         try:
@@ -242,13 +271,13 @@ class SkaffoldLanguageServer(LanguageServer):
                 continue
             first = state.analysis is None
             opts = self.analysis_options()
-            checks = not opts.schema_only
+            with_checks = not opts.schema_only
             opts.schema_only = True
             analysis: Analysis | None = None
             try:
                 analysis = await self.run_for_document(uri, analyze, text, self.path_of(uri), self.store, opts)
                 carried = []
-                if checks and state.check_lines is not None:
+                if with_checks and state.check_lines is not None:
                     carried = carry_over(state.check_findings, state.check_lines, analysis.parsed.lines)
                 diags = self._diagnostics(analysis.findings + carried, analysis.parsed.lines)
             except Exception as e:
@@ -263,7 +292,7 @@ class SkaffoldLanguageServer(LanguageServer):
             self._publish(uri, version, diags)
             state.published = True
             self._wake(state)
-            if checks and analysis is not None and analysis.parsed.analysable and not analysis.not_skaffold:
+            if with_checks and analysis is not None and analysis.parsed.analysable and not analysis.not_skaffold:
                 self._schedule_checks(state, analysis, version, 0.0 if first else CHECKS_DELAY)
 
     def _stale(self, state: _DocState, version: int | None) -> bool:
@@ -281,14 +310,18 @@ class SkaffoldLanguageServer(LanguageServer):
             return
         try:
             findings = await self.check_lanes.run(state.uri, run_checks, analysis, self.store,
-                                                  self.analysis_options(), lambda: self._stale(state, version))
+                                                  self.analysis_workspace(analysis.path), checks.ALL,
+                                                  lambda: self._stale(state, version))
         except Exception:
             self.log(f"skaffold-ls: checks failed on {state.uri}:\n{traceback.format_exc()}",
                      types.MessageType.Error)
             return
         if self._stale(state, version):
             return
+        unchanged = not findings and not state.check_findings
         state.check_findings, state.check_lines = findings, analysis.parsed.lines
+        if unchanged:
+            return  # the schema phase already published exactly this
         self._publish(state.uri, version, self._diagnostics(analysis.findings + findings, analysis.parsed.lines))
 
     def _wake(self, state: _DocState) -> None:

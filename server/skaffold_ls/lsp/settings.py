@@ -25,9 +25,11 @@ _OUTDATED = {"off": None, "false": None, "error": Severity.ERROR, "warning": Sev
 class Settings:
     schemas_directory: str | None = None
     # None: don't report outdated apiVersions; else report at this severity.
-    outdated_api_version: Severity | None = Severity.INFORMATION
+    outdated_api_version: Severity | None = Severity.HINT
     checks_enabled: bool = True  # False: schema validation only
     max_file_size: int = MAX_FILE_BYTES
+    # Where skaffold runs for root configs (relative to the workspace folder); None: decide per config.
+    run_directory: str | None = None
     problems: list[str] = field(default_factory=list, compare=False)
 
 
@@ -56,7 +58,8 @@ def _lookup(raw: dict[str, Any], dotted: str) -> Any:
 def parse_settings(raw: Any, base: Settings | None = None) -> Settings:
     """Settings from a client's JSON; keys that are absent keep `base`'s values."""
     base = base or Settings()
-    s = Settings(base.schemas_directory, base.outdated_api_version, base.checks_enabled, base.max_file_size)
+    s = Settings(base.schemas_directory, base.outdated_api_version, base.checks_enabled, base.max_file_size,
+                 base.run_directory)
     data = _unwrap(raw)
 
     directory = _lookup(data, "schemas.directory")
@@ -69,7 +72,7 @@ def parse_settings(raw: Any, base: Settings | None = None) -> Settings:
     outdated = _lookup(data, "validation.outdatedApiVersion")
     if outdated is not None:
         if isinstance(outdated, bool):
-            s.outdated_api_version = Severity.INFORMATION if outdated else None
+            s.outdated_api_version = Severity.HINT if outdated else None
         elif isinstance(outdated, str) and outdated.lower() in _OUTDATED:
             s.outdated_api_version = _OUTDATED[outdated.lower()]
         else:
@@ -83,6 +86,13 @@ def parse_settings(raw: Any, base: Settings | None = None) -> Settings:
             s.checks_enabled = enabled
         else:
             s.problems.append(f"skaffold.checks.enabled must be true or false, not {enabled!r}")
+
+    run_dir = _lookup(data, "runDirectory")
+    if run_dir is not None:
+        if isinstance(run_dir, str):
+            s.run_directory = run_dir.strip() or None
+        else:
+            s.problems.append(f"skaffold.runDirectory must be a string, not {run_dir!r}")
 
     size = _lookup(data, "maxFileSize")
     if size is not None:

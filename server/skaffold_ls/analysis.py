@@ -1,17 +1,25 @@
-"""One file, all findings: parse, pick each document's schema, validate, run checks.
+"""One file, all findings: parse, pick each document's schema, validate, run the checks.
 
-This is what both the language server and `skaffold-ls check` call.
+This is what both the language server and `skaffold-ls check` call. The checks beyond the
+schema see the file through a `ConfigView` (the config package): the same model of what
+skaffold loads that the editor features and the debug bridge use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from skaffold_ls.core.findings import Finding
-from skaffold_ls.core.validate import DocumentSchema, ValidationOptions, validate_document
-from skaffold_ls.core.yamldoc import MAX_FILE_BYTES, ParsedFile, YamlDocument, check_alias_budget, parse
+from skaffold_ls import checks as checks_package
+from skaffold_ls.checks.context import Check, CheckContext
+from skaffold_ls.config.activation import RunContext
+from skaffold_ls.config.sources import ConfigFile, Sources, config_file
+from skaffold_ls.config.view import ConfigView
+from skaffold_ls.core.findings import Finding, Pos, Range, Severity
+from skaffold_ls.core.validate import DocumentInfo, ValidationOptions, validate_document
+from skaffold_ls.core.yamldoc import MAX_FILE_BYTES, ParsedFile, check_alias_budget, parse
 from skaffold_ls.schema.store import SchemaStore
 
 
@@ -23,13 +31,16 @@ class AnalysisOptions:
 
 
 @dataclass(slots=True)
-class DocumentInfo:
-    document: YamlDocument
-    schema: DocumentSchema
-    aliases_refused: bool = False
+class Workspace:
+    """Where the file lives and how skaffold is run there (what checks beyond the schema need)."""
+
+    root: Path | None = None  # the workspace folder (editor) or repository (CLI)
+    run_dir: Path | None = None  # explicit run directory (`--run-dir`, `skaffold.runDirectory`)
+    sources: Sources | None = None  # config files (with the editor's open buffers)
+    run: RunContext = field(default_factory=RunContext)
 
 
-@dataclass(slots=True)
+@dataclass
 class Analysis:
     path: Path | None
     parsed: ParsedFile
@@ -39,30 +50,14 @@ class Analysis:
     # manifest called skaffold-rbac.yaml, say): such files get no findings.
     not_skaffold: str | None = None
 
-
-@dataclass(slots=True)
-class CheckContext:
-    """What a check beyond the schema gets: the whole analysis so far and where the file is."""
-
-    analysis: Analysis
-    store: SchemaStore
-    options: AnalysisOptions
-
-    @property
-    def path(self) -> Path | None:
-        return self.analysis.path
-
-    @property
-    def folder(self) -> Path | None:
-        return self.analysis.path.parent if self.analysis.path is not None else None
+    @cached_property
+    def config_file(self) -> ConfigFile:
+        """The file's configs as the config package reads them (built once, when first asked)."""
+        return config_file(self.parsed, self.path)
 
 
-Check = Callable[[CheckContext], list[Finding]]
-# Checks beyond the schema register here (see skaffold_ls/checks/__init__.py).
-CHECKS: list[Check] = []
-
-
-def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisOptions | None = None) -> Analysis:
+def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisOptions | None = None,
+            workspace: Workspace | None = None, checks: Sequence[Check] = checks_package.ALL) -> Analysis:
     options = options or AnalysisOptions()
     parsed = parse(text, max_bytes=options.max_file_bytes)
     analysis = Analysis(path=path, parsed=parsed, findings=list(parsed.findings))
@@ -83,13 +78,19 @@ def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisO
         analysis.documents.append(DocumentInfo(doc, ds, aliases_refused=bomb is not None))
         analysis.findings.extend(findings)
     if not options.schema_only:
-        analysis.findings.extend(run_checks(analysis, store, options))
+        analysis.findings.extend(run_checks(analysis, store, workspace or Workspace(), checks))
     analysis.findings.sort(key=lambda f: (f.range.start, f.severity))
     analysis.findings = clamp_findings(analysis.findings, parsed.lines)
     return analysis
 
 
-def run_checks(analysis: Analysis, store: SchemaStore, options: AnalysisOptions,
+def check_context(analysis: Analysis, store: SchemaStore, workspace: Workspace) -> CheckContext:
+    view = ConfigView(analysis.config_file, workspace.sources, workspace.root,
+                      workspace.run_dir, workspace.run)
+    return CheckContext(analysis.parsed, analysis.documents, view, store)
+
+
+def run_checks(analysis: Analysis, store: SchemaStore, workspace: Workspace, checks: Sequence[Check],
                should_stop: Callable[[], bool] | None = None) -> list[Finding]:
     """The checks beyond the schema on an analysis (which already holds the schema findings).
 
@@ -99,17 +100,19 @@ def run_checks(analysis: Analysis, store: SchemaStore, options: AnalysisOptions,
     """
     if not analysis.parsed.analysable or analysis.not_skaffold:
         return []
-    _load_checks()
-    ctx = CheckContext(analysis, store, options)
+    ctx = check_context(analysis, store, workspace)
     out: list[Finding] = []
-    for check in CHECKS:
+    seen: set[tuple[str, Range, str]] = set()  # a node reached twice (YAML aliases) is reported once
+    for check in checks:
         if should_stop is not None and should_stop():
             break
         try:
-            out.extend(check(ctx))
+            for finding in check(ctx):
+                key = (finding.code, finding.range, finding.message)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(finding)
         except Exception as e:  # a broken check must never take the others down
-            from skaffold_ls.core.findings import Range, Severity
-
             out.append(Finding(
                 "internal-error", Severity.WARNING,
                 f"skaffold-ls check {getattr(check, '__name__', check)!s} failed: {e!r}",
@@ -120,10 +123,6 @@ def run_checks(analysis: Analysis, store: SchemaStore, options: AnalysisOptions,
 def clamp_findings(findings: list[Finding], lines: list[str]) -> list[Finding]:
     """Every range inside the document and start <= end. libyaml's end marks can sit
     after the last line, and nodes cut short by a syntax error have no real end."""
-    from dataclasses import replace
-
-    from skaffold_ls.core.findings import Pos, Range
-
     last = max(len(lines) - 1, 0)
 
     def inside(p: Pos) -> Pos:
@@ -152,13 +151,3 @@ def _foreign_api_version(parsed: ParsedFile) -> str | None:
             return None
         foreign = foreign or value.value
     return foreign
-
-
-_checks_loaded = False
-
-
-def _load_checks() -> None:
-    global _checks_loaded
-    if not _checks_loaded:
-        _checks_loaded = True
-        import skaffold_ls.checks  # noqa: F401  (registers into CHECKS)

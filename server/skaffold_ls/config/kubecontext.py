@@ -1,10 +1,11 @@
-"""Can the cluster pull what skaffold builds? (the user's guide's `local.push` note)
+"""The kube context skaffold would use, read from kubeconfig (never contacting a cluster).
 
-With `build.local.push: false`, images stay in the local docker daemon. Only a local
-cluster sharing that daemon or loading images (minikube, kind, k3d, Docker Desktop,
-Rancher Desktop, colima, OrbStack, microk8s) can run them. The kube context is read from
-kubeconfig with the `kubernetes` client's loader (KUBECONFIG or ~/.kube/config); the
-cluster is never contacted. Code: images-not-pushed (warning; fix: set-local-push).
+skaffold takes `--kube-context`, else the current context of kubeconfig (KUBECONFIG or
+~/.kube/config); profile activation by `kubeContext` and `deploy.kubeContext` depend on it.
+It is read with the `kubernetes` client's loader, imported lazily (only what needs a
+context pays for it). `is_local` tells the clusters that share the local docker daemon or
+load its images (minikube, kind, k3d, Docker Desktop, Rancher Desktop, colima, OrbStack,
+microk8s).
 """
 
 from __future__ import annotations
@@ -16,16 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from skaffold_ls.checks.common import skaffold_docs
-from skaffold_ls.core.analysis import CHECKS, CheckContext
-from skaffold_ls.core.findings import Finding, Severity
-from skaffold_ls.core.textedit import get_path, mapping_of
-from skaffold_ls.core.yamldoc import Scalar, deref
-from skaffold_ls.model_helpers import scalar
-
 _LOCAL_NAMES = re.compile(
     r"^(minikube|docker-desktop|docker-for-desktop|rancher-desktop|colima(-.*)?|orbstack|microk8s|kind-.*|k3d-.*)$")
-_FALSE = ("false", "False", "FALSE", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -65,7 +58,7 @@ def current_context(name: str | None = None) -> KubeContext | None:
         return _cache[key]
     result: KubeContext | None = None
     try:
-        from kubernetes.config import kube_config  # lazy: only this check needs the client
+        from kubernetes.config import kube_config  # lazy: ~150 ms, paid only when a context is needed
 
         loader = kube_config.KubeConfigMerger(os.pathsep.join(map(str, files)))
         cfg = loader.config
@@ -93,34 +86,3 @@ def is_local(ctx: KubeContext) -> bool:
                 or host.startswith("127.") or host.endswith(".orb.local"):
             return True
     return False
-
-
-def check_push(ctx: CheckContext) -> list[Finding]:
-    out: list[Finding] = []
-    for doc in skaffold_docs(ctx):
-        root = doc.root_mapping()
-        if root is None:
-            continue
-        push = deref(get_path(root, ["build", "local", "push"]))
-        if not isinstance(push, Scalar) or push.value not in _FALSE:
-            continue
-        arts = get_path(root, ["build", "artifacts"])
-        if arts is None:
-            continue
-        deploy = mapping_of(root.get("deploy"))
-        pinned = scalar(deploy.get("kubeContext")) if deploy else None
-        if deploy is not None and deploy.pair("docker") is not None:
-            continue  # deploys to the local docker daemon itself
-        kctx = current_context(pinned)
-        if kctx is None or is_local(kctx):
-            continue
-        out.append(Finding(
-            "images-not-pushed", Severity.WARNING,
-            f"`push: false` keeps images in the local docker daemon, but the kube context "
-            f"`{kctx.name}`{f' ({kctx.server})' if kctx.server else ''} is not a local cluster: it cannot pull "
-            "them. Set `push: true` (and a registry you can push to, e.g. `--default-repo`)",
-            push.range, {"context": kctx.name, "server": kctx.server}))
-    return out
-
-
-CHECKS.append(check_push)

@@ -1,4 +1,8 @@
-"""Which documents are skaffold configurations (pure: no pygls, so the fast start can use it)."""
+"""Which files are skaffold configurations: one rule for `check`, the server and the extension.
+
+By name (`skaffold*.yaml`, `*.skaffold.yaml`, either extension, any case) or, for an open
+document, by content (`apiVersion: skaffold/...`). Pure and import-light: the fast start uses it.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The plain-data skaffold.yaml reader used by the bridge (profiles, modules, requires)."""
+"""The project the debug bridge and `launch-config` load: artifacts, profiles, modules, requires."""
 
 from __future__ import annotations
 
@@ -6,13 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skaffold_ls.skaffold_config import (
-    SkaffoldConfigError,
-    apply_profiles,
-    load_project,
-    overlay,
-    parse_skaffold_args,
-)
+from skaffold_ls.config.project import SkaffoldArgs, load_project, parse_skaffold_args
 from tests.conftest import EXAMPLES, require_shared
 
 BASE = """\
@@ -96,43 +90,45 @@ def test_artifacts_and_builders(proj: Path) -> None:
     arts = {a.image: a for a in p.artifacts}
     assert list(arts) == ["app", "lib", "second"]
     app = arts["app"]
-    assert app.builder == "docker" and app.context == (proj / "src").resolve()
-    assert app.dockerfile == (proj / "src" / "Dockerfile.dev").resolve() and app.build_args == {"A": "1"}
-    assert arts["lib"].builder == "ko" and arts["lib"].ko is not None and arts["lib"].ko.trimpath
-    assert arts["second"].builder == "jib" and arts["second"].config_name == "second"
+    assert app.builder == "docker" and app.context == proj / "src"
+    assert app.dockerfile == proj / "src" / "Dockerfile.dev" and app.build_args == {"A": "1"}
+    assert arts["lib"].builder == "ko" and arts["lib"].ko_trimpath is not None
+    assert arts["second"].builder == "jib"
 
 
 def test_profile_overlay_semantics(proj: Path) -> None:
-    cfg = load_project(proj, ["cluster"], env={}).configs[0].data
+    cfg = load_project(proj, ["cluster"], env={}).configs[0].value.plain()
     assert "local" not in cfg["build"] and cfg["build"]["cluster"] == {"namespace": "ci"}  # oneOf replaced
     assert cfg["build"]["tagPolicy"] == {"sha256": {}}  # tagger replaced wholesale
     assert len(cfg["build"]["artifacts"]) == 2  # untouched
-    cfg = load_project(proj, ["only-app"], env={}).configs[0].data
+    cfg = load_project(proj, ["only-app"], env={}).configs[0].value.plain()
     assert cfg["build"]["artifacts"] == [{"image": "app", "runtimeType": "golang"}]  # lists replace
-    assert cfg["build"]["local"] == {"push": False}  # structs merge
-    assert cfg["deploy"]["kubectl"] == {"flags": {"global": ["--v=1"]}, "defaultNamespace": "dev"}
+    assert cfg["build"]["local"] == {"push": False}  # structs (build) merge
+    # deploy.kubectl is a pointer in skaffold's Go types: the profile's replaces it whole
+    assert cfg["deploy"]["kubectl"] == {"defaultNamespace": "dev"}
 
 
 def test_patches_and_errors(proj: Path) -> None:
     p = load_project(proj, ["patched"], env={})
     arts = {a.image: a for a in p.artifacts}
-    assert arts["app"].context == (proj / "other").resolve()
+    assert arts["app"].context == proj / "other"
     assert arts["extra"].builder == "buildpacks"
-    with pytest.raises(SkaffoldConfigError, match="invalid path: /build/nothing/0"):
-        load_project(proj, ["broken"], env={})
+    (problem,) = load_project(proj, ["broken"], env={}).errors()
+    assert "invalid path: /build/nothing/0" in problem.message and problem.range is not None
+    assert problem.range.start.line + 1 == 49  # the `path:` of the patch
 
 
 def test_modules_and_missing(proj: Path) -> None:
     assert [c.name for c in load_project(proj, modules=["second"], env={}).configs] == ["second"]
-    with pytest.raises(SkaffoldConfigError, match="did not find configs with names: nope"):
-        load_project(proj, modules=["nope"], env={})
+    (problem,) = load_project(proj, modules=["nope"], env={}).errors()
+    assert "did not find any configs matching selection ['nope']" in problem.message
 
 
 def test_auto_activation_and_negation(proj: Path) -> None:
-    assert load_project(proj, env={"DEBUG_ME": "yes"}).configs[0].active_profiles == ["auto-env"]
-    assert load_project(proj, env={"DEBUG_ME": "yes"}, command="dev").configs[0].active_profiles == []
-    assert load_project(proj, ["-auto-env"], env={"DEBUG_ME": "yes"}).configs[0].active_profiles == []
-    assert load_project(proj, ["cluster,only-app"], env={}).configs[0].active_profiles == ["cluster", "only-app"]
+    assert load_project(proj, env={"DEBUG_ME": "yes"}).configs[0].profiles == ["auto-env"]
+    assert load_project(proj, env={"DEBUG_ME": "yes"}, command="dev").configs[0].profiles == []
+    assert load_project(proj, ["-auto-env"], env={"DEBUG_ME": "yes"}).configs[0].profiles == []
+    assert load_project(proj, ["cluster,only-app"], env={}).configs[0].profiles == ["cluster", "only-app"]
 
 
 def test_requires_with_active_profiles(tmp_path: Path) -> None:
@@ -148,26 +144,20 @@ def test_requires_with_active_profiles(tmp_path: Path) -> None:
     assert [a.builder for a in load_project(tmp_path, env={}).artifacts] == ["docker"]
     p = load_project(tmp_path, ["fast"], env={})
     assert [c.name for c in p.configs] == ["svc", "root"]  # dependencies first
-    assert [(a.image, a.builder, a.context) for a in p.artifacts] == [("svc", "ko", (tmp_path / "svc").resolve())]
+    assert [(a.image, a.builder, a.context) for a in p.artifacts] == [("svc", "ko", tmp_path / "svc")]
 
 
 def test_bad_yaml_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "skaffold.yaml").write_text("build: [\n")
-    with pytest.raises(SkaffoldConfigError, match="invalid YAML"):
-        load_project(tmp_path)
-    with pytest.raises(SkaffoldConfigError, match="cannot read"):
-        load_project(tmp_path / "nope.yaml")
-
-
-def test_overlay_zero_values_never_override() -> None:
-    assert overlay({"a": 1, "b": [1]}, {"a": None, "b": []}, "x") == {"a": 1, "b": [1]}
-    assert apply_profiles({"build": {"artifacts": [1]}, "profiles": [{"name": "p", "build": {}}]}, ["p"])["build"] == {
-        "artifacts": [1]}
+    (_path, finding), = load_project(tmp_path).syntax_findings()
+    assert finding.code == "yaml-syntax"
+    (missing,) = load_project(tmp_path / "nope.yaml").errors()
+    assert missing.code == "config-not-found" and "no such file" in missing.message
 
 
 def test_parse_skaffold_args() -> None:
     got = parse_skaffold_args(["-p", "a,b", "--profile=c", "-f", "x.yaml", "-m", "m1", "--kube-context", "k", "--tail"])
-    assert got == {"filename": "x.yaml", "profiles": ["a", "b", "c"], "modules": ["m1"], "kube_context": "k"}
+    assert got == SkaffoldArgs("x.yaml", ["a", "b", "c"], ["m1"], "k")
 
 
 def test_upstream_examples_load() -> None:
@@ -178,12 +168,10 @@ def test_upstream_examples_load() -> None:
         text = f.read_text()
         if "git:" in text or "googleCloudStorage" in text:
             continue
-        try:
-            project = load_project(f, env={})
-        except SkaffoldConfigError as e:
-            if "cannot read" in str(e):  # a requires path into a folder not copied here
-                continue
-            raise
+        project = load_project(f, env={})
+        if any(p.code == "requires-missing" for p in project.errors()):
+            continue  # a requires path into a folder not copied here
+        assert project.errors() == [] and project.syntax_findings() == [], f
         for a in project.artifacts:
             assert a.image and a.builder in ("docker", "ko", "buildpacks", "jib", "bazel", "custom", "kaniko")
         loaded += 1
