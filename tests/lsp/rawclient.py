@@ -23,16 +23,18 @@ def frame(message: dict[str, Any]) -> bytes:
 
 class RawClient:
     """`skaffold-ls serve` as a subprocess. Requests from the server are answered as an
-    editor would (workspace/configuration from `settings`, registrations with null)."""
+    editor would (workspace/configuration from `settings`, registrations with null): when
+    the test takes messages, or with `answer_at_once` as soon as they arrive (as Neovim does)."""
 
     def __init__(self, env: dict[str, str] | None = None, log_file: Path | None = None,
-                 settings: dict[str, Any] | None = None):
+                 settings: dict[str, Any] | None = None, answer_at_once: bool = False):
         argv = [sys.executable, "-m", "skaffold_ls", "serve"]
         if log_file is not None:
             argv += ["-v", "--log-file", str(log_file)]
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env={**os.environ, **(env or {})})
         self.settings = settings
+        self.answer_at_once = answer_at_once
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.seen: list[dict[str, Any]] = []
         self.ended = False
@@ -53,7 +55,10 @@ class RawClient:
                 if line == b"\r\n":
                     break
             assert n is not None
-            self.messages.put(json.loads(self.proc.stdout.read(n)))
+            message = json.loads(self.proc.stdout.read(n))
+            if self.answer_at_once and "id" in message and "method" in message:
+                self._answer(message)
+            self.messages.put(message)
 
     def send_bytes(self, data: bytes) -> None:
         assert self.proc.stdin is not None
@@ -73,12 +78,15 @@ class RawClient:
             self.ended = True
             return False
         self.seen.append(m)
-        if "id" in m and "method" in m:
-            result: Any = None
-            if m["method"] == "workspace/configuration":
-                result = [self.settings for _ in m.get("params", {}).get("items", [None])]
-            self.send({"id": m["id"], "result": result})
+        if "id" in m and "method" in m and not self.answer_at_once:
+            self._answer(m)
         return True
+
+    def _answer(self, request: dict[str, Any]) -> None:
+        result: Any = None
+        if request["method"] == "workspace/configuration":
+            result = [self.settings for _ in request.get("params", {}).get("items", [None])]
+        self.send({"id": request["id"], "result": result})
 
     def wait(self, pred: Any, timeout: float = 30) -> dict[str, Any]:
         deadline = time.monotonic() + timeout

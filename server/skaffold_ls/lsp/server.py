@@ -107,6 +107,7 @@ class _DocState:
     check_lines: list[str] | None = None  # ...and the lines of the text they ran on
     published: bool = False
     waiters: list[asyncio.Future[None]] = field(default_factory=list)
+    settings_generation: int = -1  # the server's settings_generation when `analysis` was made
 
 
 def carry_over(findings: list[Finding], old: list[str], new: list[str]) -> list[Finding]:
@@ -138,6 +139,9 @@ class SkaffoldLanguageServer(LanguageServer):
         super().__init__("skaffold-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
                          protocol_cls=SkaffoldProtocol)
         self.settings = Settings()
+        # Bumped by every settings change and re-analysis request: a result made under an older
+        # generation is never published, whatever order the settings and the results arrive in.
+        self.settings_generation = 0
         self._store: SchemaStore | None = None
         self._store_dir: str | None = None
         self.docs: dict[str, _DocState] = {}
@@ -270,6 +274,7 @@ class SkaffoldLanguageServer(LanguageServer):
                 self._wake(state)
                 continue
             first = state.analysis is None
+            generation = self.settings_generation
             opts = self.analysis_options()
             with_checks = not opts.schema_only
             opts.schema_only = True
@@ -286,9 +291,11 @@ class SkaffoldLanguageServer(LanguageServer):
                     "internal-error", Severity.WARNING,
                     f"skaffold-ls could not analyse this file ({type(e).__name__}: {e}); see the server log",
                     Range.of(0, 0, 0, 1)), LineIndex(text.split("\n"), self.encoding))]
+            if generation != self.settings_generation and self.docs.get(uri) is state:
+                state.dirty = True  # the settings changed meanwhile: this result used the old ones
             if state.dirty or self.docs.get(uri) is not state:
-                continue  # a newer version (or a close) arrived: this result is stale
-            state.analysis, state.version = analysis, version
+                continue  # a newer version (or a close, or new settings) arrived: this result is stale
+            state.analysis, state.version, state.settings_generation = analysis, version, generation
             self._publish(uri, version, diags)
             state.published = True
             self._wake(state)
@@ -296,7 +303,8 @@ class SkaffoldLanguageServer(LanguageServer):
                 self._schedule_checks(state, analysis, version, 0.0 if first else CHECKS_DELAY)
 
     def _stale(self, state: _DocState, version: int | None) -> bool:
-        return self.stopping or state.dirty or state.version != version or self.docs.get(state.uri) is not state
+        return self.stopping or state.dirty or state.version != version or self.docs.get(state.uri) is not state \
+            or state.settings_generation != self.settings_generation
 
     def _schedule_checks(self, state: _DocState, analysis: Analysis, version: int | None, delay: float) -> None:
         if state.checks_task is not None and not state.checks_task.done():
@@ -308,15 +316,24 @@ class SkaffoldLanguageServer(LanguageServer):
             await asyncio.sleep(delay)
         if self._stale(state, version):
             return
+        interrupted = False
+
+        def should_stop() -> bool:
+            nonlocal interrupted
+            interrupted = interrupted or self._stale(state, version)
+            return interrupted
+
         try:
             findings = await self.check_lanes.run(state.uri, run_checks, analysis, self.store,
-                                                  self.analysis_workspace(analysis.path), checks.ALL,
-                                                  lambda: self._stale(state, version))
+                                                  self.analysis_workspace(analysis.path), checks.ALL, should_stop)
         except Exception:
             self.log(f"skaffold-ls: checks failed on {state.uri}:\n{traceback.format_exc()}",
                      types.MessageType.Error)
             return
-        if self._stale(state, version):
+        if interrupted or self._stale(state, version):
+            # Stopped part-way (even if the re-analysis that stopped it has already reset the
+            # state): these are some of the checks, not all; the analysis that stopped them
+            # schedules a complete run.
             return
         unchanged = not findings and not state.check_findings
         state.check_findings, state.check_lines = findings, analysis.parsed.lines
@@ -364,6 +381,8 @@ class SkaffoldLanguageServer(LanguageServer):
         return await self.run_for_document(uri, self._analyze, doc.source, self.path_of(uri))
 
     def reanalyse_all(self) -> None:
+        """Everything again for every open document: schema phase, then the checks."""
+        self.settings_generation += 1
         for uri in list(self.workspace.text_documents):
             state = self.docs.get(uri)
             if state is not None:  # settings may have changed what the checks say
@@ -380,6 +399,8 @@ class SkaffoldLanguageServer(LanguageServer):
         if new.schemas_directory and not Path(new.schemas_directory).expanduser().is_dir():
             self.log(f"skaffold-ls: schemas.directory {new.schemas_directory} is not a directory; "
                      "using the built-in schemas", types.MessageType.Warning)
+        if new != self.settings:
+            self.settings_generation += 1
         self.settings = new
 
     async def pull_configuration(self) -> bool:
@@ -490,8 +511,11 @@ class SkaffoldLanguageServer(LanguageServer):
         settings = params.settings
         if isinstance(settings, dict) and settings:
             self.apply_settings(settings, "didChangeConfiguration")
-        await self.pull_configuration()
+        # At once with what the notification says (the pull may take a while, or never be
+        # answered), and again if the pulled settings differ.
         self.reanalyse_all()
+        if await self.pull_configuration():
+            self.reanalyse_all()
 
 
 def create_server() -> SkaffoldLanguageServer:
