@@ -300,6 +300,65 @@ def write_through_target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
+def is_read_only(path: Path) -> bool:
+    """True when the file's mode has no write bit: the user asked for it not to change
+    (checked from the mode, since root may write anything)."""
+    try:
+        return not stat.S_IMODE(os.stat(path).st_mode) & 0o222
+    except OSError:
+        return False
+
+
+class PendingWrite:
+    """New content written and fsynced beside the target, not yet in place: `commit()`
+    renames it over the target, `discard()` removes it. Several files can be prepared
+    first and committed together, so a full disk changes none of them."""
+
+    def __init__(self, path: Path, data: bytes, prefix: str | None = None):
+        self.path = path
+        self.target = write_through_target(path)
+        folder = self.target.parent
+        try:
+            mode = stat.S_IMODE(os.stat(self.target).st_mode)
+        except FileNotFoundError:
+            mode = default_file_mode()
+        try:
+            fd, self._tmp = tempfile.mkstemp(prefix=prefix or f".{self.target.name}.", suffix=".tmp",
+                                             dir=str(folder))
+        except OSError as e:
+            raise OSError(e.errno, e.strerror or str(e), str(path)) from e
+        try:
+            try:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                os.fsync(fd)
+                os.fchmod(fd, mode)
+            finally:
+                os.close(fd)
+        except OSError as e:
+            self.discard()
+            raise OSError(e.errno, e.strerror or str(e), str(path)) from e
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> Path:
+        """Put the new content in place (one rename); the file written."""
+        try:
+            os.replace(self._tmp, self.target)
+        except OSError as e:
+            self.discard()
+            raise OSError(e.errno, e.strerror or str(e), str(self.path)) from e
+        _fsync_dir(self.target.parent)
+        return self.target
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self._tmp)
+
+
 def write_atomic(path: Path, data: bytes, *, prefix: str | None = None) -> Path:
     """Replace the file's content all at once: write a temporary file beside it, fsync,
     rename over it. A full disk or a crash leaves the old file whole.
@@ -308,34 +367,7 @@ def write_atomic(path: Path, data: bytes, *, prefix: str | None = None) -> Path:
     keeps its mode (a new one gets 0666 minus the umask), and the folder is fsynced
     so the rename survives a crash. Errors are OSErrors whose filename is `path`.
     Returns the file written."""
-    target = write_through_target(path)
-    folder = target.parent
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except FileNotFoundError:
-        mode = default_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=prefix or f".{target.name}.", suffix=".tmp", dir=str(folder))
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-            os.fchmod(fd, mode)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except OSError as e:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise OSError(e.errno, e.strerror or str(e), str(path)) from e
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(folder)
-    return target
+    return PendingWrite(path, data, prefix).commit()
 
 
 def _fsync_dir(folder: Path) -> None:
