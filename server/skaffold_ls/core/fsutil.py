@@ -10,7 +10,8 @@ much for that:
 - `Path.read_text()` on a FIFO blocks until a writer comes; on `/dev/zero` it reads
   until memory runs out. Here the file type and size are checked before reading.
 - `Path.write_text()` truncates first: a full disk leaves half a file. Here writes
-  go to a temporary file beside the target, are fsynced, then renamed over it.
+  go to a temporary file beside the target, are fsynced, then renamed over it;
+  `locked()` serialises writers that read, merge and write the same file.
 
 No pygls here, and nothing above the core: everything may use it.
 """
@@ -23,9 +24,16 @@ import fnmatch
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: writers are not serialised there
+    fcntl = None
 
 # Directory entries one walk or glob may look at before it stops.
 MAX_WALK_ENTRIES = 100_000
@@ -368,6 +376,34 @@ def write_atomic(path: Path, data: bytes, *, prefix: str | None = None) -> Path:
     so the rename survives a crash. Errors are OSErrors whose filename is `path`.
     Returns the file written."""
     return PendingWrite(path, data, prefix).commit()
+
+
+@contextlib.contextmanager
+def locked(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock (flock) on `lock_file` while the block runs: writers
+    of the same file that all take it run one after the other.
+
+    The lock file is removed on the way out, so none is left beside the user's file. That
+    is safe because a writer that locked a file since removed (it waited on the old one)
+    sees that the path no longer names what it locked, and starts over."""
+    while True:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
+        if fcntl is None:
+            break
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            held, named = os.fstat(fd), os.stat(lock_file)
+            if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_file)
+        os.close(fd)  # closing releases the lock
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.launch_json) if args.launch_json else workspace / ".vscode" / "launch.json"
     try:
         managed = (*MANAGED_KEYS, "skaffoldConfig", "debug")  # Cloud Code form; watch/cleanUp stay the user's
-        changed = upsert_launch_json(path, configs, compounds, managed_keys=managed)
+        changed = upsert_launch_json(path, configs, compounds, managed_keys=managed, workspace=workspace)
     except (LaunchJsonError, OSError) as e:
         print(f"skaffold-ls: error: {e}", file=sys.stderr)
         return 2
