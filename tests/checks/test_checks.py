@@ -24,7 +24,7 @@ MINE = {
     "missing-kustomize-path", "duplicate-artifact-image", "unreferenced-artifact-image", "ko-without-go-mod",
     "ko-default-base", "go-missing-gcflags", "go-trimpath", "shell-form-entrypoint", "python-debug-support",
     "liveness-probe-debug", "debug-port-exposed", "invalid-activation-regex", "activation-double-negation",
-    "activation-negated-env-key", "profile-always-active", "images-not-pushed", "glob-too-broad",
+    "activation-negated-env-key", "profile-always-active", "images-not-pushed", "glob-too-broad", "invalid-port",
 }
 
 
