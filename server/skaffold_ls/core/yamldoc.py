@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
+from skaffold_ls.core.positions import line_col, split_lines
 
 try:  # libyaml makes parsing ~10x faster; fall back to the pure-Python parser.
     from yaml import CSafeLoader as _Loader
@@ -194,19 +195,17 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
         # Unpaired surrogates (a JSON "\\ud800" from an editor) are not Unicode text and
         # crash libyaml: replace them one for one (columns stay put) and say so.
         size = len(text.encode("utf-8", "surrogatepass"))
-        at = e.start
-        line, col = text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+        line, col = line_col(text, e.start)
         surrogate = Finding("not-utf8", Severity.ERROR,
                             "text contains an unpaired UTF-16 surrogate, which is not valid Unicode",
                             Range.of(line, col, line, col + 1))
         text = _SURROGATE.sub("\ufffd", text)
-    lines = text.split("\n")
+    lines = split_lines(text)
     if size > max_bytes:
         return ParsedFile(text, lines, [], [too_large_finding(size, max_bytes)], analysable=False)
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul)
-        col = nul - (text.rfind("\n", 0, nul) + 1)
+        line, col = line_col(text, nul)
         return ParsedFile(text, lines, [], [Finding(
             "binary-content", Severity.ERROR,
             "file contains a NUL byte: it looks binary, not YAML",

@@ -22,6 +22,7 @@ from pygls.capabilities import get_capability
 from skaffold_ls.analysis import Analysis
 from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
+from skaffold_ls.core.positions import split_lines
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.server import SkaffoldLanguageServer, plain
@@ -104,7 +105,7 @@ class Features:
                 text = doc.source
             else:
                 text = fsutil.read_text(path, 4 * 1024 * 1024, errors="replace")
-            return LineIndex(text.split("\n"), self.server.encoding)
+            return LineIndex(split_lines(text), self.server.encoding)
         except OSError:
             return None
 

@@ -46,6 +46,7 @@ from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze, 
 from skaffold_ls.config.recognition import is_skaffold_document
 from skaffold_ls.config.sources import Sources
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
+from skaffold_ls.core.positions import split_lines
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.lanes import DocumentLanes
@@ -290,7 +291,7 @@ class SkaffoldLanguageServer(LanguageServer):
                 diags = [convert.diagnostic(Finding(
                     "internal-error", Severity.WARNING,
                     f"skaffold-ls could not analyse this file ({type(e).__name__}: {e}); see the server log",
-                    Range.of(0, 0, 0, 1)), LineIndex(text.split("\n"), self.encoding))]
+                    Range.of(0, 0, 0, 1)), LineIndex(split_lines(text), self.encoding))]
             if generation != self.settings_generation and self.docs.get(uri) is state:
                 state.dirty = True  # the settings changed meanwhile: this result used the old ones
             if state.dirty or self.docs.get(uri) is not state:
