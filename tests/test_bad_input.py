@@ -237,3 +237,31 @@ async def test_hovers_on_a_merge_fan_out_leave_the_server_responsive(client: Lan
         text_document=types.TextDocumentIdentifier(uri=other), position=types.Position(line=2, character=2))), 20)
     assert h is not None
     await asyncio.wait_for(asyncio.gather(*hovers), 30)
+
+
+def test_file_names_with_control_characters_are_escaped(tmp_path: Path):
+    """A name with an escape sequence rewrote the terminal, one with a newline forged a line
+    of output, one with a byte that is not UTF-8 ended `check` with UnicodeEncodeError."""
+    bad = HEAD + "biuld: {}\n"  # one finding per file
+    names = [b"clear\x1b[2J", b"two\nlines:1:1: error forged", b"rtl\xe2\x80\xaeevil", b"byte\xff"]
+    for name in names:
+        folder = os.path.join(os.fsencode(tmp_path), name)
+        os.mkdir(folder)
+        with open(os.path.join(folder, b"skaffold.yaml"), "w", encoding="utf-8") as f:
+            f.write(bad)
+    r = run_check("--schema-only", str(tmp_path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(names), lines  # one line per finding, none forged
+    assert "\x1b" not in r.stdout and "\u202e" not in r.stdout
+    for shown in ("clear\\x1b[2J", "two\\nlines:1:1: error forged", "rtl\\u202eevil", "byte\\xff"):
+        assert any(line.startswith(f"{tmp_path}/{shown}/skaffold.yaml:3:1: error unknown-key") for line in lines), \
+            (shown, lines)
+
+
+def test_printable_escapes_only_what_a_terminal_would_act_on():
+    from skaffold_ls.core.printable import printable
+
+    assert printable("café/😀 skaffold.yaml") == "café/😀 skaffold.yaml"
+    assert printable("a\x1bb\nc\td\x7fe\x85f\u2028g") == "a\\x1bb\\nc\\td\\x7fe\\x85f\\u2028g"
+    assert printable("bad\udcff") == "bad\\xff"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import sys
@@ -16,6 +17,7 @@ from skaffold_ls.config.recognition import is_skaffold_name
 from skaffold_ls.config.sources import Sources
 from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Finding, Severity
+from skaffold_ls.core.printable import printable
 from skaffold_ls.core.yamldoc import too_large_finding
 from skaffold_ls.schema.store import SchemaStore
 
@@ -101,6 +103,10 @@ class _NotText(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
+    # A file name with bytes that are not UTF-8 must not end the run with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     store = SchemaStore(Path(args.schema_dir) if args.schema_dir else None)
     if args.schema_dir and not Path(args.schema_dir).is_dir():
         print(f"skaffold-ls: --schema-dir {args.schema_dir} is not a directory", file=sys.stderr)
@@ -117,10 +123,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         files = expand_paths(args.paths, notes)
     except UsageError as e:
-        print(f"skaffold-ls: {e}", file=sys.stderr)
+        print(f"skaffold-ls: {printable(str(e))}", file=sys.stderr)
         return 2
     for note in notes:
-        print(f"skaffold-ls: {note}", file=sys.stderr)
+        print(f"skaffold-ls: {printable(note)}", file=sys.stderr)
     errors = 0
     hidden = 0
     io_problem = False
@@ -130,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             text = read_text(path, options.max_file_bytes)
         except UsageError as e:
-            print(f"skaffold-ls: {e}", file=sys.stderr)
+            print(f"skaffold-ls: {printable(str(e))}", file=sys.stderr)
             io_problem = True
             continue
         except _NotText as e:
@@ -147,7 +153,8 @@ def run(args: argparse.Namespace) -> int:
                                   sources=sources)
             analysis = analyze(text, absolute, store, options, workspace)
             if analysis.not_skaffold and str(path) in args.paths:
-                print(f"skaffold-ls: {path}: not a skaffold config (apiVersion {analysis.not_skaffold}); skipped",
+                print(f"skaffold-ls: {printable(path)}: not a skaffold config "
+                      f"(apiVersion {printable(analysis.not_skaffold)}); skipped",
                       file=sys.stderr)
             findings = analysis.findings
             lines = analysis.parsed.lines
@@ -163,8 +170,10 @@ def run(args: argparse.Namespace) -> int:
             elif args.format == "sarif":
                 pass  # written once, after every file
             else:
-                print(f"{path}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
-                      f"{f.severity.label} {f.code} {f.message}")
+                # One line per finding, whatever the file is called or the YAML holds: a name with
+                # a newline or an escape sequence would forge lines or rewrite the terminal.
+                print(f"{printable(path)}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
+                      f"{f.severity.label} {f.code} {printable(f.message)}")
         if args.format == "sarif":
             sarif_files.append(_sarif_file(path, lines, findings, threshold, analysis, store))
     if args.format == "json":

@@ -75,13 +75,13 @@ def _diff(old: str, new: str, a: str, b: str) -> None:
 def run(args: argparse.Namespace) -> int:
     path = Path(args.file).resolve()
     if not path.is_file():
-        print(f"skaffold-ls: no such file: {args.file}", file=sys.stderr)
+        print(f"skaffold-ls: no such file: {printable(args.file)}", file=sys.stderr)
         return 2
     store = SchemaStore(Path(args.schema_dir) if args.schema_dir else None)
     try:
         text = _read(path)
     except (OSError, UnicodeDecodeError) as e:
-        print(f"skaffold-ls: cannot read {args.file}: {e}", file=sys.stderr)
+        print(f"skaffold-ls: cannot read {printable(args.file)}: {printable(str(e))}", file=sys.stderr)
         return 2
     found = _offers(path, text, store, args.line)
     if args.list:
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     contents[target] = _read(target)
                 except (OSError, UnicodeDecodeError) as e:
-                    print(f"skaffold-ls: cannot read {target}: {e}", file=sys.stderr)
+                    print(f"skaffold-ls: cannot read {_shown(target)}: {printable(str(e))}", file=sys.stderr)
                     return 2
             contents[target] = apply_text_edits(contents[target], edits)
             only_here = only_here and target == path
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     if args.apply:
         for p in created:
             if p.exists():
-                print(f"skaffold-ls: {p} exists; not overwritten", file=sys.stderr)
+                print(f"skaffold-ls: {_shown(p)} exists; not overwritten", file=sys.stderr)
                 return 1
         problem = _write_all({**changed, **created})
         if problem is not None:
@@ -149,13 +149,14 @@ def run(args: argparse.Namespace) -> int:
             return 2
         return 0
     for p, t in changed.items():
-        _diff(_read(p), t, f"a/{_rel(p)}", f"b/{_rel(p)}")
+        _diff(_read(p), t, f"a/{_shown(p)}", f"b/{_shown(p)}")
     for p, t in created.items():
-        _diff("", t, "/dev/null", f"b/{_rel(p)}")
+        _diff("", t, "/dev/null", f"b/{_shown(p)}")
     return 0
 
 
 def _shown(p: Path) -> str:
+    """A file name fit for the terminal (control characters escaped: core/printable.py)."""
     return printable(_rel(p))
 
 
