@@ -225,9 +225,9 @@ class Server:
                     self.peak_kb = max(self.peak_kb, int(line.split()[1]))
 
     def stop(self) -> None:
-        self.sample_rss()
         self.send({"id": "bye", "method": "shutdown"})
         self.answer("bye")
+        self.sample_rss()  # after pygls answered: with the fast start, it is imported after the first publish
         self.send({"method": "exit"})
         try:
             self.proc.wait(timeout=10)
