@@ -670,6 +670,12 @@ def cases() -> list[tuple[str, Callable[[Path], tuple[str, int, float]]]]:
     return out
 
 
+def _one_line(text: str, limit: int = 160) -> str:
+    """A table cell: the last lines of a message (a traceback's end says most), on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else "…" + flat[-limit:]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", help="run the cases whose name contains this text")
@@ -686,9 +692,10 @@ def main() -> int:
             result, peak_kb, seconds = fn(tmp)
             row = Row(name, True, result, seconds, peak_kb / 1024)
         except Failed as e:
-            row = Row(name, False, f"FAILED: {e}", time.perf_counter() - started, 0.0)
+            row = Row(name, False, f"FAILED: {_one_line(str(e))}", time.perf_counter() - started, 0.0)
         except Exception as e:  # a broken case is a failed case, and the others still run
-            row = Row(name, False, f"FAILED: {type(e).__name__}: {e}", time.perf_counter() - started, 0.0)
+            row = Row(name, False, f"FAILED: {type(e).__name__}: {_one_line(str(e))}",
+                      time.perf_counter() - started, 0.0)
         finally:
             with contextlib.suppress(OSError):
                 for p in tmp.rglob("*"):
