@@ -30,6 +30,8 @@ Codes:
   skaffold cannot rewrite. skaffold unwraps `/bin/sh -c`, splits the words and re-joins them,
   so variable expansion and redirections survive; command lists (`&&`, `||`, `;`, pipes,
   `$(...)`, backquotes, `exec`) do not (fix: exec-form-entrypoint when it is a plain command);
+- dotnet-diagnostics-disabled (warning): a .NET image with `DOTNET_EnableDiagnostics=0`: the
+  runtime refuses debuggers, so vsdbg cannot attach;
 - python-debug-support (information): a Python the debug helper has no debugpy for (it
   carries 2.7 and 3.5-3.11; for others the launcher only warns and `python -m debugpy`
   fails unless the image installs debugpy itself);
@@ -181,6 +183,15 @@ def _artifact_findings(art: Artifact, pred: ArtifactPrediction, targets: list[De
     dt = pred.dockerfile
     if dt is not None and art.builder in ("docker", "kaniko") and detected & {"go", "python"}:
         out.extend(_shell_form(art, dt))
+    # -- .NET -----------------------------------------------------------------------------
+    diagnostics = pred.image.env.get("DOTNET_EnableDiagnostics") if pred.image is not None else None
+    if "netcore" in detected and diagnostics is not None and diagnostics.strip().lower() in ("0", "false"):
+        where = pred.image.env_origin.get("DOTNET_EnableDiagnostics", "the image") if pred.image else "the image"
+        out.append(Finding(
+            "dotnet-diagnostics-disabled", Severity.WARNING,
+            f"{art.label()} sets `DOTNET_EnableDiagnostics={diagnostics}` ({where}): the .NET runtime then refuses "
+            "debuggers, so the vsdbg `skaffold debug` installs cannot attach. Leave it unset for debugging (e.g. a "
+            "Dockerfile used by a debug profile)", rng, {"env": "DOTNET_EnableDiagnostics"}))
     # -- Python ---------------------------------------------------------------------------
     py = pred.python_version
     if "python" in detected and py is not None and py not in HELPER_PYTHONS and dt is not None \

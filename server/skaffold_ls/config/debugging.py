@@ -155,7 +155,7 @@ def heuristics(env: Mapping[str, str], entrypoint: Sequence[str], args: Sequence
         found = next((k for k in RUNTIME_ENV[runtime] if k in env), None)
         if found is not None:
             where = (env_origin or {}).get(found)
-            out.append(Match(runtime, f"env `{found}`" + (f" ({where})" if where else "")))
+            out.append(Match(runtime, f"env `{found}`" + (f" from {where}" if where else "")))
             continue
         ok = False
         if runtime == "go":
@@ -552,10 +552,11 @@ class Deployment:
                 if not c.init and c.image and image_matches(c.image, image)]
 
     def runs(self, image: str) -> bool | None:
-        """Whether some container runs `image` (None: cannot tell)."""
+        """Whether some container runs `image` (None: cannot tell, e.g. no manifest readable at all)."""
         if self.containers(image) or image in self.opaque:
             return True
-        return None if self.unknowable else False
+        nothing_read = not self.opaque and not any(o.containers for o in self.objects)
+        return None if self.unknowable or nothing_read else False
 
 
 def deployment_of(sections: Iterable[tuple[Value, Path]], images: Sequence[str]) -> Deployment:
