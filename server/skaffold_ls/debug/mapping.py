@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from skaffold_ls.buildfiles.dockerfile import CopyInstruction, Dockerfile, Stage
-from skaffold_ls.buildfiles.gomod import find_go_mod
+from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod, local_modules
 from skaffold_ls.buildfiles.images import ImageConfig, stage_chain
 from skaffold_ls.config.artifacts import Artifact
 from skaffold_ls.config.debugging import DebugModel, to_runtime, unwrap_shell
@@ -184,11 +184,17 @@ def _ko_mapping(artifact: Artifact, workspace: Path) -> SourceMapping:
         if mod is None:
             return SourceMapping("go", [], "ko with -trimpath but no go.mod found", "best-effort",
                                  [f"{artifact.image}: -trimpath in ko.flags and no go.mod: breakpoints will not bind"])
-        return SourceMapping("go", [PathMap(mod.root, mod.module)],
+        return SourceMapping("go", _module_maps(mod, _context(artifact)),
                              f"ko with -trimpath: recorded paths are module paths ({mod.module})", "derived",
                              [f"{artifact.image}: ko.flags has -trimpath; remove it for simpler debugging"])
     return SourceMapping("go", [], "ko builds locally without -trimpath under skaffold debug: "
                          "the binary records local paths", "derived")
+
+
+def _module_maps(mod: GoMod, context: Path) -> list[PathMap]:
+    """-trimpath records `<module path>/<file>` for every module compiled: the main one, and the
+    local modules it uses (`replace ... => ../lib`, go.work), each mapped to its folder."""
+    return [PathMap(mod.root, mod.module), *(PathMap(m.root, m.module) for m in local_modules(mod, context))]
 
 
 def _context_pairs(df: Dockerfile, stage: Stage, before_line: int | None = None) -> list[tuple[str, str]]:
@@ -242,7 +248,7 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
             return SourceMapping("go", [], f"{stage_label}: `go build -trimpath` without go.mod", "best-effort",
                                  [*warnings, f"{artifact.image}: -trimpath build and no go.mod found: breakpoints will not bind"])
         return SourceMapping(
-            "go", [PathMap(mod.root, mod.module)],
+            "go", _module_maps(mod, _context(artifact)),
             f"{stage_label} (line {build.line}): `go build -trimpath` records module paths ({mod.module})",
             "derived", [*warnings, f"{artifact.image}: -trimpath makes standard-library frames unmappable; "
                         "drop it for debug builds"],
@@ -256,37 +262,41 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
 SOURCE_SUFFIXES = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")}
 
 
-def _copy_pairs(cp: CopyInstruction, context: Path, runtime: str | None) -> list[tuple[str, str]]:
-    """(context-relative folder, image folder) for the sources a COPY/ADD brings: folders and
-    source files (not requirements.txt, package.json...), kept as written (no suffix stripping:
-    `COPY service/ /usr/local/lib/svc/` maps `service` → `/usr/local/lib/svc`)."""
-    out: list[tuple[str, str]] = []
+Pair = tuple[str, str, bool]  # (context-relative folder, image folder, the whole folder is copied)
+
+
+def _copy_pairs(cp: CopyInstruction, context: Path, runtime: str | None) -> list[Pair]:
+    """(context-relative folder, image folder, whole folder?) for the sources a COPY/ADD brings:
+    folders and source files (not requirements.txt, package.json...), kept as written (no suffix
+    stripping: `COPY service/ /usr/local/lib/svc/` maps `service` → `/usr/local/lib/svc`)."""
+    out: list[Pair] = []
     suffixes = SOURCE_SUFFIXES.get(runtime or "", (".py", ".js", ".mjs", ".cjs", ".ts"))
     for src in cp.sources:
         if "://" in src:
             continue
         rel = posixpath.normpath(src.lstrip("/")) if src not in (".", "./") else "."
         if any(ch in src for ch in "*?["):
-            out.append((posixpath.dirname(rel) or ".", cp.dest if cp.dest_is_dir else posixpath.dirname(cp.dest)))
+            out.append((posixpath.dirname(rel) or ".", cp.dest if cp.dest_is_dir else posixpath.dirname(cp.dest),
+                        False))
             continue
         local = context / rel
         is_dir = rel == "." or src.endswith("/") or local.is_dir() or (not local.exists() and "." not in posixpath.basename(rel))
         if is_dir:
-            out.append((rel, cp.dest))
+            out.append((rel, cp.dest, True))
         elif rel.endswith(suffixes):
             if cp.dest_is_dir:
-                out.append((posixpath.dirname(rel) or ".", cp.dest))
+                out.append((posixpath.dirname(rel) or ".", cp.dest, False))
             elif posixpath.basename(cp.dest) == posixpath.basename(rel):
-                out.append((posixpath.dirname(rel) or ".", posixpath.dirname(cp.dest) or "/"))
+                out.append((posixpath.dirname(rel) or ".", posixpath.dirname(cp.dest) or "/", False))
     return out
 
 
 def _source_pairs(df: Dockerfile, stage: Stage, context: Path, runtime: str | None,
-                  before_line: int | None = None) -> list[tuple[str, str]]:
+                  before_line: int | None = None) -> list[Pair]:
     """Every (local folder, image folder) the sources of `stage` come from: its own COPY/ADD
     of the context (through the stages it is built FROM) and `COPY --from` of folders other
     stages got from the context."""
-    pairs: list[tuple[str, str]] = []
+    pairs: list[Pair] = []
     for st in stage_chain(df, stage):
         for cp in st.copies:
             if before_line is not None and st is stage and cp.line > before_line:
@@ -297,15 +307,15 @@ def _source_pairs(df: Dockerfile, stage: Stage, context: Path, runtime: str | No
             src_stage = df.stage(cp.from_stage)
             if src_stage is None or src_stage is stage:
                 continue
-            for local_rel, remote in _source_pairs(df, src_stage, context, runtime):
+            for local_rel, remote, whole in _source_pairs(df, src_stage, context, runtime):
                 for src in cp.sources:
                     s = posixpath.normpath(src if src.startswith("/") else posixpath.join(src_stage.workdir, src))
                     if remote == s or remote.startswith(s.rstrip("/") + "/"):
                         tail = posixpath.relpath(remote, s)
-                        pairs.append((local_rel, posixpath.normpath(posixpath.join(cp.dest, tail))))
+                        pairs.append((local_rel, posixpath.normpath(posixpath.join(cp.dest, tail)), whole))
                     elif s.startswith(remote.rstrip("/") + "/"):
                         tail = posixpath.relpath(s, remote)
-                        pairs.append((posixpath.normpath(posixpath.join(local_rel, tail)), cp.dest))
+                        pairs.append((posixpath.normpath(posixpath.join(local_rel, tail)), cp.dest, whole))
     return list(dict.fromkeys(pairs))
 
 
@@ -334,9 +344,12 @@ def _script(image: ImageConfig | None, container: Container | None, runtime: str
     return None
 
 
-def order_pairs(pairs: list[tuple[str, str]], script: str | None) -> list[tuple[str, str]]:
+def order_pairs(pairs: list[tuple[str, str]], script: str | None,
+                partial: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, str]]:
     """Most specific local folder first (debuggers take the first mapping that matches); when
-    one local folder is copied to two places, the copy holding the script that runs wins."""
+    one local folder is copied to two places, the copy holding the script that runs wins.
+    `partial` pairs carry single files (`COPY main.py .`), not their whole folder: they
+    conflict with nothing."""
     ordered = sorted(dict.fromkeys(pairs), key=lambda p: (-_depth(p[0]), -_depth(p[1])))
     if script is None:
         return ordered
@@ -344,6 +357,8 @@ def order_pairs(pairs: list[tuple[str, str]], script: str | None) -> list[tuple[
     if not holding:
         return ordered
     winner = max(holding, key=lambda p: _depth(p[1]))
+    if winner in partial:
+        return ordered
 
     def conflicts(p: tuple[str, str]) -> bool:
         if p == winner or not _inside(p[0], winner[0]):
@@ -361,7 +376,10 @@ def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str
                                 image: ImageConfig | None = None, container: Container | None = None) -> SourceMapping:
     final = df.target_stage(artifact.target)
     context = _context(artifact)
-    pairs = _source_pairs(df, final, context, runtime)
+    triples = _source_pairs(df, final, context, runtime)
+    whole = {(a, b) for a, b, w in triples if w}
+    partial = {(a, b) for a, b, w in triples if not w} - whole
+    pairs = list(dict.fromkeys((a, b) for a, b, _w in triples))
     workdir = image.workdir if image is not None else final.workdir
     script = _script(image, container, runtime)
     # the working directory, when no copy maps the context's root and the script is not in a copied folder
@@ -376,7 +394,7 @@ def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str
                                  f"final stage WORKDIR {final.workdir} (no COPY of the context found)", "best-effort",
                                  [f"{artifact.image}: no COPY of the build context in the final stage; using WORKDIR"])
         return _best_effort(artifact, runtime, working_dir, "no COPY of the build context in the final stage")
-    ordered = order_pairs(pairs, script)
+    ordered = order_pairs(pairs, script, partial)
     if runtime == "nodejs":  # js-debug takes one localRoot/remoteRoot: the copy holding the script
         holding = [p for p in ordered if script is not None and _inside(script, p[1])]
         pick = max(holding, key=lambda p: _depth(p[1])) if holding else \
@@ -400,7 +418,7 @@ def _docker_netcore_mapping(artifact: Artifact, df: Dockerfile, working_dir: str
             continue
         build = builds[-1]
         where = df.stages[build.stage_index]
-        pairs = _source_pairs(df, where, context, "netcore", before_line=build.line)
+        pairs = [(a, b) for a, b, _w in _source_pairs(df, where, context, "netcore", before_line=build.line)]
         pair = _pick_pair(pairs, build.dir)
         if pair is None:
             continue
