@@ -51,7 +51,7 @@ INDENT = "  "
 
 
 @dataclass(frozen=True, slots=True)
-class Style:
+class SnippetIndent:
     """How the document indents: the mapping step, and the list step (`""` when lists
     sit at their key's column, `artifacts:\n- image: a`)."""
 
@@ -59,7 +59,7 @@ class Style:
     seq: str = INDENT
 
 
-def document_style(lines: list[str], limit: int = 400) -> Style:
+def document_style(lines: list[str], limit: int = 400) -> SnippetIndent:
     unit: str | None = None
     seq: str | None = None
     prev = None
@@ -78,7 +78,7 @@ def document_style(lines: list[str], limit: int = 400) -> Style:
                 break
         prev, prev_text = info, text
     unit = unit if unit is not None and 1 <= len(unit) <= 8 else INDENT
-    return Style(unit, seq if seq is not None and len(seq) <= 8 else unit)
+    return SnippetIndent(unit, seq if seq is not None and len(seq) <= 8 else unit)
 
 
 def lines_rstrip(text: str) -> str:
@@ -309,7 +309,7 @@ def _choice(options: list[str] | tuple[str, ...], n: int) -> str:
 
 
 def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: list[str],
-                 style: Style = Style()) -> str:
+                 style: SnippetIndent = SnippetIndent()) -> str:
     u = style.unit
     t = schema.resolve(spec)
     if isinstance(t, Definition):
@@ -336,7 +336,7 @@ def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: lis
 
 
 def _object_body(schema: VersionSchema, d: Definition, builders: list[str], indent: str,
-                 style: Style = Style()) -> str:
+                 style: SnippetIndent = SnippetIndent()) -> str:
     """Required keys of an object as snippet lines; `indent` is the column of its keys."""
     parts: list[str] = []
     n = 1
