@@ -350,14 +350,20 @@ def _kpt_refusal(t: Text, di: int) -> None:
                           "`manifests.kpt` + `deploy.kpt` by hand")
 
 
+def v3alpha1_moves(t: Text, di: int, upgrading: bool = True) -> Text:
+    """skaffold's v2beta29 -> v3alpha1 moves (kubectl manifests, kustomize, helm image
+    overrides) and the profile patches that follow them, as text edits. Not `upgrading`:
+    only what no longer exists moves (the `move-field` quick fix on a current config)."""
+    strategies = _strategies(t, di)
+    t = _pass_loop(t, di, lambda tt, d: _v3alpha1_edit(tt, d, upgrading=upgrading))
+    edits = _patch_items(t, di, strategies, upgrading=upgrading)
+    return t.apply(*edits) if edits else t
+
+
 def step_v3alpha1(t: Text, di: int) -> StepResult:
     _kpt_refusal(t, di)
     notes: list[str] = []
-    strategies = _strategies(t, di)
-    t = _pass_loop(t, di, _v3alpha1_edit)
-    edits = _patch_items(t, di, strategies)
-    if edits:
-        t = t.apply(*edits)
+    t = v3alpha1_moves(t, di)
     for _prefix, cfg in config_sections(t.root(di)):
         patches = sequence_of(cfg.get("patches"))
         for item in patches.items if patches else []:
