@@ -7,6 +7,8 @@ import logging
 from pathlib import Path
 
 from skaffold_ls.config import requires
+from skaffold_ls.config.loader import apply_profiles
+from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.yamldoc import Mapping, deref
 from skaffold_ls.features import refs
@@ -43,9 +45,52 @@ def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
         return None
     if t.on_key:
         md = _chart_value_markdown(ctx, doc, t.path) or _key_markdown(ctx, doc, t.path)
-        return Hover(md, t.range) if md else None
-    md = _value_markdown(ctx, doc, t)
+    else:
+        md = _value_markdown(ctx, doc, t)
+    effects = _profile_effects(ctx, doc, t.path)
+    if effects:
+        md = f"{md}\n\n{effects}" if md else effects
     return Hover(md, t.range) if md else None
+
+
+def _profile_effects(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str | None:
+    """What each profile does to the value at `path` of the config (replayed alone, as
+    `-p name` would): replaces it, removes it or adds it, with the patch that does so."""
+    if not path or path[0] == "profiles":
+        return None
+    cdoc = refs.config_doc(ctx, doc)
+    if cdoc is None or cdoc.value is None:
+        return None
+    base = cdoc.value.at(*path)
+    lines = []
+    for name in cdoc.profile_names():
+        value, _problems = apply_profiles(cdoc.value, [name], cdoc.file)
+        changed = value.at(*path)
+        if changed is base or (changed is not None and base is not None and changed.plain() == base.plain()):
+            continue
+        where = ""
+        if changed is not None and changed.origin.line is not None:
+            patch = f"patch {changed.origin.patch + 1}, " if changed.origin.patch is not None else ""
+            where = f" ({patch}line {changed.origin.line})"
+        if changed is None:
+            lines.append(f"profile `{name}` removes it")
+        elif base is None:
+            lines.append(f"profile `{name}` adds `{_short(changed)}`{where}")
+        else:
+            lines.append(f"profile `{name}` replaces it with `{_short(changed)}`{where}")
+    return "Profiles: " + "; ".join(lines) + "." if lines else None
+
+
+def _short(value: Value) -> str:
+    text = value.text
+    if text is not None:
+        return text if len(text) <= 60 else text[:57] + "…"
+    plain = value.plain()
+    if isinstance(plain, dict):
+        return "{" + ", ".join(list(plain)[:4]) + ("…}" if len(plain) > 4 else "}")
+    if isinstance(plain, list):
+        return f"list of {len(plain)}"
+    return str(plain)
 
 
 # ---------------------------------------------------------------------------
@@ -94,7 +139,9 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
         if fk.relative_to == "context":
             facts.append("Relative to the artifact's `context`")
         elif fk.relative_to == "config_dir":
-            facts.append("Relative to this skaffold.yaml's folder")
+            base = refs.config_dir(ctx)
+            shown_base = f" (here `{base.name or base}`)" if base is not None else ""
+            facts.append(f"Relative to the directory skaffold runs in{shown_base}")
         if fk.template:
             facts.append("Expanded as a Go template")
     from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
