@@ -110,6 +110,14 @@ class Alias(Node):
     target: Node | None = None
 
 
+def scalar_text(node: Node | None) -> str | None:
+    """The text of a non-null scalar (after aliases), else None."""
+    node = deref(node)
+    if isinstance(node, Scalar) and not node.is_null:
+        return node.value
+    return None
+
+
 def deref(node: Node | None, limit: int = 64) -> Node | None:
     """Follow aliases to the node they name."""
     while isinstance(node, Alias) and limit > 0:

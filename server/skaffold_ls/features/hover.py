@@ -7,10 +7,11 @@ import logging
 from pathlib import Path
 
 from skaffold_ls.config import requires
+from skaffold_ls.config.artifacts import sanitize_image
 from skaffold_ls.config.loader import apply_profiles
 from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Pos
-from skaffold_ls.core.yamldoc import Mapping, deref
+from skaffold_ls.core.yamldoc import Mapping, deref, scalar_text
 from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import (
@@ -19,7 +20,6 @@ from skaffold_ls.features.context import (
     node_at_path,
 )
 from skaffold_ls.features.types import FeatureContext, Hover
-from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec
 
@@ -211,7 +211,7 @@ def _artifact_self(doc: DocAt, image: str) -> str | None:
             art = deref(node_at_path(doc.root, path))
             where = " in profile" if path and path[0] == "profiles" else ""
             return (f"Artifact **`{image}`**{where}, built with {refs.builder_of(art if isinstance(art, Mapping) else None)}"
-                    f", context `{scalar(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
+                    f", context `{scalar_text(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
     return None
 
 
@@ -219,7 +219,7 @@ def _image_markdown(ctx: FeatureContext, doc: DocAt, image: str) -> str:
     for img, node, path in refs.artifact_images(doc.root):
         if img == image:
             art = deref(node_at_path(doc.root, path))
-            ctxdir = scalar(node_at_path(doc.root, [*path, "context"])) or "."
+            ctxdir = scalar_text(node_at_path(doc.root, [*path, "context"])) or "."
             return (f"Image **`{image}`** is built by the artifact on line {node.start.line + 1} "
                     f"({refs.builder_of(art if isinstance(art, Mapping) else None)}, context `{ctxdir}`).")
     for cf, cd in refs.required_configs(ctx, doc):
@@ -316,7 +316,7 @@ def _pointer_markdown(doc: DocAt, t: refs.TextTarget) -> str | None:
     if root is None or len(t.path) < 2 or t.path[0] != "profiles" or not isinstance(t.path[1], int):
         return None
     profile = node_at_path(root, ["profiles", t.path[1]])
-    name = scalar(node_at_path(profile, ["name"])) or "this profile"
+    name = scalar_text(node_at_path(profile, ["name"])) or "this profile"
     found = refs.pointer_layers(root, profile, t.text.rstrip("/"))
     if found is not None and found[0]:
         node = found[0][0]
