@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from skaffold_ls import checks as checks_package
 from skaffold_ls.checks.context import Check, CheckContext
 from skaffold_ls.config.activation import RunContext
-from skaffold_ls.config.sources import Sources, config_file
+from skaffold_ls.config.sources import ConfigFile, Sources, config_file
 from skaffold_ls.config.view import ConfigView
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.core.validate import DocumentInfo, ValidationOptions, validate_document
@@ -39,7 +40,7 @@ class Workspace:
     run: RunContext = field(default_factory=RunContext)
 
 
-@dataclass(slots=True)
+@dataclass
 class Analysis:
     path: Path | None
     parsed: ParsedFile
@@ -48,6 +49,11 @@ class Analysis:
     # Set when every document names a non-skaffold apiVersion (a Kubernetes
     # manifest called skaffold-rbac.yaml, say): such files get no findings.
     not_skaffold: str | None = None
+
+    @cached_property
+    def config_file(self) -> ConfigFile:
+        """The file's configs as the config package reads them (built once, when first asked)."""
+        return config_file(self.parsed, self.path)
 
 
 def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisOptions | None = None,
@@ -79,7 +85,7 @@ def analyze(text: str, path: Path | None, store: SchemaStore, options: AnalysisO
 
 
 def check_context(analysis: Analysis, store: SchemaStore, workspace: Workspace) -> CheckContext:
-    view = ConfigView(config_file(analysis.parsed, analysis.path), workspace.sources, workspace.root,
+    view = ConfigView(analysis.config_file, workspace.sources, workspace.root,
                       workspace.run_dir, workspace.run)
     return CheckContext(analysis.parsed, analysis.documents, view, store)
 

@@ -98,7 +98,7 @@ def test_present_keys_and_bounds() -> None:
 
 
 def test_item_value_from_text() -> None:
-    from skaffold_ls.features.completion import item_value_from_text
+    from skaffold_ls.features.refs import item_value_from_text
 
     lines = ["build:", "  artifacts:", "  - image: a", "    context: one", "  - context: 'two' # c",
              "    docker:", "      dockerfile: x", "  - image: c", "    docker: {}"]

@@ -20,7 +20,7 @@ def test_scan_of_a_go_and_helm_workspace() -> None:
 
 def test_scan_finds_manifests_resources_and_images() -> None:
     s = ws.scan(fixture("shop"))
-    got = sorted((r.kind, r.name, r.path.name, tuple(r.images)) for r in s.resources)
+    got = sorted((r.kind, r.name, r.file.name, tuple(r.images)) for r in s.resources)
     assert got == [("Deployment", "shop-api", "api.yaml", ("shop-api",)),
                    ("Service", "shop-api", "api.yaml", ()),
                    ("StatefulSet", "shop-worker", "worker.yaml", ("shop-worker",))]
@@ -44,13 +44,3 @@ def test_rescan_after_changes_and_skipped_folders(tmp_path: Path) -> None:
     assert [r.name for r in ws.scan(tmp_path).resources] == ["p"]
 
 
-def test_load_config_follows_file_changes(tmp_path: Path) -> None:
-    p = tmp_path / "skaffold.yaml"
-    p.write_text("apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: a\n")
-    cf = ws.load_config(p)
-    assert cf is not None and cf.names() == ["a"]
-    p.write_text("apiVersion: skaffold/v4beta14\nkind: Config\nmetadata:\n  name: bb\nprofiles:\n- name: x\n")
-    cf = ws.load_config(p)
-    assert cf is not None and cf.names() == ["bb"] and list(cf.docs[0].profiles) == ["x"]
-    assert ws.load_config(tmp_path / "missing.yaml") is None
-    assert ws.resolve_required(tmp_path, ".") == p

@@ -11,6 +11,7 @@ from skaffold_ls.actions.goimage import plan_ko
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
 from skaffold_ls.actions.upgrade import errors_added, upgrade
 from skaffold_ls.buildfiles import find_go_mod
+from skaffold_ls.config.nodes import ArtifactNode, artifacts, is_cluster_build
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
     insert_pair,
@@ -20,9 +21,8 @@ from skaffold_ls.core.textedit import (
     sequence_of,
     value_end,
 )
-from skaffold_ls.core.yamldoc import Scalar
+from skaffold_ls.core.yamldoc import Scalar, scalar_text
 from skaffold_ls.features.types import CodeAction, TextEdit
-from skaffold_ls.model_helpers import ArtifactNode, artifacts, is_cluster_build, scalar
 from skaffold_ls.schema.versions import sort_key
 
 KIND = "refactor.rewrite"
@@ -122,17 +122,17 @@ def _ko_to_docker(ctx: ActionContext, art: ArtifactNode) -> Offer:
     values: dict[str, list[str]] = {}
     for key in ("env", "flags", "ldflags"):
         seq = sequence_of(ko.get(key)) if ko else None
-        values[key] = [s for s in (scalar(i) for i in (seq.items if seq else [])) if s is not None]
+        values[key] = [s for s in (scalar_text(i) for i in (seq.items if seq else [])) if s is not None]
     labels = mapping_of(ko.get("labels")) if ko else None
-    label_values = {p.key.value: scalar(p.value) or "" for p in (labels.pairs if labels else [])
+    label_values = {p.key.value: scalar_text(p.value) or "" for p in (labels.pairs if labels else [])
                     if isinstance(p.key, Scalar)}
     templated = [v for vs in values.values() for v in vs if _TEMPLATE.search(v)]
     templated += [v for v in label_values.values() if _TEMPLATE.search(v)]
     if templated:
         return Offer(disabled(title, KIND, name, f"`{templated[0]}` is a Go template skaffold expands for ko; "
                                                  "a Dockerfile cannot say the same"), [], art.node.range)
-    main = scalar(ko.get("main")) if ko else None
-    kdir = scalar(ko.get("dir")) if ko else None
+    main = scalar_text(ko.get("main")) if ko else None
+    kdir = scalar_text(ko.get("dir")) if ko else None
     if (art.image or "").startswith("ko://"):
         return Offer(disabled(title, KIND, name, "the image is a `ko://` import path; name the image first"))
     go_dir = (art.context / (kdir or ".")).resolve()
@@ -140,7 +140,7 @@ def _ko_to_docker(ctx: ActionContext, art: ArtifactNode) -> Offer:
     if gomod is None:
         return Offer(disabled(title, KIND, name, "no go.mod at the context: ko could not build this either"))
     notes: list[str] = []
-    base = scalar(ko.get("fromImage")) if ko else None
+    base = scalar_text(ko.get("fromImage")) if ko else None
     if not base:
         base = _ko_yaml_base(art.context) or KO_DEFAULT_BASE
         notes.append(f"no fromImage: the Dockerfile uses `{base}`, the base ko used")

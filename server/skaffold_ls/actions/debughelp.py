@@ -27,6 +27,7 @@ from skaffold_ls.actions.dockeredit import (
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
 from skaffold_ls.buildfiles.charts import probe_switch
 from skaffold_ls.buildfiles.dockertext import DockerfileText
+from skaffold_ls.config.nodes import ArtifactNode, artifacts, config_sections
 from skaffold_ls.core.findings import Finding, Range
 from skaffold_ls.core.textedit import (
     EditError,
@@ -42,9 +43,8 @@ from skaffold_ls.core.textedit import (
     sequence_of,
     value_end,
 )
-from skaffold_ls.core.yamldoc import Mapping, Sequence
+from skaffold_ls.core.yamldoc import Mapping, Sequence, scalar_text
 from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
-from skaffold_ls.model_helpers import ArtifactNode, artifacts, config_sections, scalar
 
 QUICKFIX = "quickfix"
 KIND = "refactor"
@@ -99,7 +99,7 @@ def _ko_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
     if flags is not None:
         flags_pair = ko.pair("flags") if ko else None
         for i, item in enumerate(flags.items):
-            if scalar(item) in ("-trimpath", "--trimpath", "-trimpath=true"):
+            if scalar_text(item) in ("-trimpath", "--trimpath", "-trimpath=true"):
                 new = t.apply(remove_item(t.lines, flags, i, flags_pair)).text
                 out.append(Offer(CodeAction(title=f"Remove -trimpath from ko flags of {art.label()}", kind=QUICKFIX,
                                             name="remove-trimpath", edit=file_edit(path, t.text, new)),
@@ -119,7 +119,7 @@ def _suggest_base(ctx: ActionContext, art: ArtifactNode) -> str:
     """A fromImage: another ko artifact's, else the old Dockerfile's final base, else ko's default."""
     for other in artifacts(ctx.text.parsed.documents, ctx.folder):
         if other.builder == "ko" and other.builder_mapping is not None:
-            v = scalar(other.builder_mapping.get("fromImage"))
+            v = scalar_text(other.builder_mapping.get("fromImage"))
             if v:
                 return v
     if art.context is not None and (art.context / "Dockerfile").is_file():
@@ -229,14 +229,14 @@ def port_forward_offers(ctx: ActionContext) -> list[Offer]:
         if not any(ctx.touches(Range(p.key.start, content_end(p.value))) for p in anchors):
             continue
         raw = sequence_of(get_path(root, ["manifests", "rawYaml"]))
-        patterns = [s for s in (scalar(i) for i in (raw.items if raw else [])) if s]
+        patterns = [s for s in (scalar_text(i) for i in (raw.items if raw else [])) if s]
         existing = set()
         pf = sequence_of(root.get("portForward"))
         for item in pf.items if pf else []:
             m = mapping_of(item)
             if m is not None:
-                existing.add(((scalar(m.get("resourceType")) or "").lower(), scalar(m.get("resourceName")),
-                              scalar(m.get("port"))))
+                existing.add(((scalar_text(m.get("resourceType")) or "").lower(), scalar_text(m.get("resourceName")),
+                              scalar_text(m.get("port"))))
         for res in manifest_resources(ctx.folder, patterns):
             rtype = res["kind"].lower()
             for port in res["ports"]:
@@ -279,7 +279,7 @@ def helm_releases(root: Mapping) -> list[tuple[list[str | int], str, int, Mappin
 
 def _profile_names(root: Mapping) -> set[str | None]:
     profiles = sequence_of(root.get("profiles"))
-    return {scalar(m.get("name")) for m in (mapping_of(i) for i in (profiles.items if profiles else []))
+    return {scalar_text(m.get("name")) for m in (mapping_of(i) for i in (profiles.items if profiles else []))
             if m is not None}
 
 
@@ -294,13 +294,13 @@ def helm_switch_offers(ctx: ActionContext) -> list[Offer]:
         for section, where, i, rel in helm_releases(root):
             if section or not ctx.touches(rel):
                 continue
-            chart = scalar(rel.get("chartPath"))
+            chart = scalar_text(rel.get("chartPath"))
             if not chart or "{{" in chart:
                 continue
             sw = probe_switch(ctx.folder / chart)
             if sw is None:
                 continue
-            name = scalar(rel.get("name")) or chart
+            name = scalar_text(rel.get("name")) or chart
             values = mapping_of(rel.get("setValues"))
             if values is not None and values.pair(sw[0]) is not None:
                 continue
@@ -435,7 +435,7 @@ def _ko_ldflags_offer(ctx: ActionContext, f: Finding) -> list[Offer]:
         for i, item in enumerate(seq.items if seq else []):
             if item.range != f.range:
                 continue
-            words = [w for w in (scalar(item) or "").split() if w.lstrip("-").partition("=")[0] not in ("s", "w")]
+            words = [w for w in (scalar_text(item) or "").split() if w.lstrip("-").partition("=")[0] not in ("s", "w")]
             if words:
                 edit = TextEdit(Range(item.start, content_end(item)), render_scalar(" ".join(words)))
             else:

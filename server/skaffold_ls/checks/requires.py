@@ -20,13 +20,11 @@ Information:
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from skaffold_ls.checks.context import CheckContext
+from skaffold_ls.config import requires
 from skaffold_ls.config.activation import profiles_of
 from skaffold_ls.config.artifacts import artifacts_of
-from skaffold_ls.config.loader import REMOTE_KINDS
-from skaffold_ls.config.sources import ConfigDocument, ConfigFile, resolve_required_path
+from skaffold_ls.config.sources import ConfigDocument
 from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Finding, Severity
 
@@ -45,64 +43,50 @@ def check_loading(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _requirements(ctx: CheckContext) -> list[tuple[Value, Value]]:
-    """(config, requires entry) for each local requirement of this file's configs."""
-    out = []
-    for doc in ctx.configs():
-        assert doc.value is not None
-        requires = doc.value.get("requires")
-        for entry in requires.items if requires else []:
-            if entry.mapping is not None and not any(entry.get(k) is not None for k in REMOTE_KINDS):
-                out.append((doc.value, entry))
-    return out
-
-
-def _target(ctx: CheckContext, entry: Value) -> ConfigFile | None:
-    assert ctx.path is not None
-    path = resolve_required_path(ctx.path, entry.text_at("path"))
-    read = ctx.view.sources.read(path)
-    return read if isinstance(read, ConfigFile) else None
-
-
 def check_requirements(ctx: CheckContext) -> list[Finding]:
     if ctx.path is None:
         return []  # an untitled buffer: relative paths mean nothing yet
     out: list[Finding] = []
-    for config, entry in _requirements(ctx):
-        target = _target(ctx, entry)
-        if target is None:
-            continue  # requires-missing, from the loader
-        names = target.names()
-        same_file = target.path == ctx.path
-        wanted = entry.texts_at("configs")
-        for v in wanted:
-            if v.text not in names:
-                hint = f"; configs there: {', '.join(f'`{n}`' for n in names)}" if names else \
-                    "; no config there has a `metadata.name`"
+    for doc in ctx.configs():
+        config = doc.value
+        assert config is not None
+        for entry in requires.entries(doc):
+            out.extend(_requirement_findings(ctx, doc, config, entry))
+    return out
+
+
+def _requirement_findings(ctx: CheckContext, doc: ConfigDocument, config: Value, entry: Value) -> list[Finding]:
+    out: list[Finding] = []
+    target = requires.follow(ctx.view.sources, ctx.view.file, entry)
+    if target is None or target.config is None:
+        return out  # remote, or requires-missing (from the loader)
+    names = target.config.names()
+    for v in target.missing:
+        hint = f"; configs there: {', '.join(f'`{n}`' for n in names)}" if names else \
+            "; no config there has a `metadata.name`"
+        out.append(Finding(
+            "requires-unknown-config", Severity.WARNING,
+            f"no config named `{v.text}` in `{entry.text_at('path') or 'this file'}`{hint}: skaffold "
+            "loads nothing for it, without a word", v.range, {"name": v.text, "known": names}))
+    selected = [d for d in target.docs if d is not doc]
+    theirs = {p for d in selected for p in d.profile_names()}
+    own = {name for name, _ in profiles_of(config)}
+    profiles = entry.get("activeProfiles")
+    for ap in profiles.items if profiles else []:
+        name = ap.get("name")
+        if name is not None and name.text not in theirs and selected:
+            known = ", ".join(f"`{p}`" for p in sorted(theirs)) or "none"
+            out.append(Finding(
+                "requires-unknown-profile", Severity.INFORMATION,
+                f"the required config has no profile `{name.text}` (its profiles: {known}); skaffold skips it",
+                name.range, {"name": name.text, "known": sorted(theirs)}))
+        for by in ap.texts_at("activatedBy"):
+            if by.text not in own:
+                known = ", ".join(f"`{p}`" for p in sorted(own)) or "none"
                 out.append(Finding(
-                    "requires-unknown-config", Severity.WARNING,
-                    f"no config named `{v.text}` in `{entry.text_at('path') or 'this file'}`{hint}: skaffold "
-                    "loads nothing for it, without a word", v.range, {"name": v.text, "known": names}))
-        selected = [d for d in target.documents if (not wanted or d.name in {v.text for v in wanted})
-                    and not (same_file and d.value is config)]
-        theirs = {p for d in selected for p in d.profile_names()}
-        own = {name for name, _ in profiles_of(config)}
-        profiles = entry.get("activeProfiles")
-        for ap in profiles.items if profiles else []:
-            name = ap.get("name")
-            if name is not None and name.text not in theirs and selected:
-                known = ", ".join(f"`{p}`" for p in sorted(theirs)) or "none"
-                out.append(Finding(
-                    "requires-unknown-profile", Severity.INFORMATION,
-                    f"the required config has no profile `{name.text}` (its profiles: {known}); skaffold skips it",
-                    name.range, {"name": name.text, "known": sorted(theirs)}))
-            for by in ap.texts_at("activatedBy"):
-                if by.text not in own:
-                    known = ", ".join(f"`{p}`" for p in sorted(own)) or "none"
-                    out.append(Finding(
-                        "activated-by-unknown-profile", Severity.INFORMATION,
-                        f"`activatedBy` names `{by.text}`, which is not a profile of this config (its profiles: "
-                        f"{known}), so it never activates", by.range, {"name": by.text}))
+                    "activated-by-unknown-profile", Severity.INFORMATION,
+                    f"`activatedBy` names `{by.text}`, which is not a profile of this config (its profiles: "
+                    f"{known}), so it never activates", by.range, {"name": by.text}))
     return out
 
 
@@ -112,58 +96,22 @@ def check_cycles(ctx: CheckContext) -> list[Finding]:
         return []
     out: list[Finding] = []
     for doc in ctx.configs():
-        assert doc.value is not None
-        requires = doc.value.get("requires")
-        for entry in requires.items if requires else []:
-            for target in _required_docs(ctx, ctx.path, entry):
-                chain = _path_back(ctx, target, doc)
-                if chain is not None:
-                    labels = [_label(doc), *[_label(d) for d in chain]]
-                    out.append(Finding(
-                        "requires-cycle", Severity.INFORMATION,
-                        "`requires` cycle: " + " → ".join(f"`{c}`" for c in labels)
-                        + "; skaffold reads each config once, so the dependency order around the cycle is undefined",
-                        (entry.get("path") or entry).range, {"chain": labels}))
-                    break
+        for entry in requires.entries(doc):
+            target = requires.follow(ctx.view.sources, ctx.view.file, entry)
+            if target is None or target.config is None:
+                continue
+            for found in target.docs:
+                chain = requires.path_back(ctx.view.sources, target.config, found, doc)
+                if chain is None:
+                    continue
+                labels = [requires.label(ctx.view.file, doc), *[requires.label(f, d) for f, d in chain]]
+                out.append(Finding(
+                    "requires-cycle", Severity.INFORMATION,
+                    "`requires` cycle: " + " → ".join(f"`{c}`" for c in labels)
+                    + "; skaffold reads each config once, so the dependency order around the cycle is undefined",
+                    (entry.get("path") or entry).range, {"chain": labels}))
+                break
     return out
-
-
-def _label(doc: ConfigDocument) -> str:
-    return doc.name or (doc.file.name if doc.file is not None else "?")
-
-
-def _required_docs(ctx: CheckContext, file: Path, entry: Value) -> list[ConfigDocument]:
-    """The configs a `requires` entry of `file` brings in (local ones only)."""
-    if entry.mapping is None or any(entry.get(k) is not None for k in REMOTE_KINDS):
-        return []
-    target = resolve_required_path(file, entry.text_at("path"))
-    read = ctx.view.sources.read(target)
-    if not isinstance(read, ConfigFile):
-        return []
-    wanted = {v.text for v in entry.texts_at("configs")}
-    return [d for d in read.documents if d.value is not None and (not wanted or d.name in wanted)]
-
-
-def _path_back(ctx: CheckContext, start: ConfigDocument, goal: ConfigDocument) -> list[ConfigDocument] | None:
-    """Configs on a `requires` path from `start` back to `goal` (both included), or None."""
-    def key(d: ConfigDocument) -> tuple[Path | None, int]:
-        return d.file, d.index
-
-    stack: list[list[ConfigDocument]] = [[start]]
-    seen: set[tuple[Path | None, int]] = set()
-    while stack:
-        chain = stack.pop()
-        current = chain[-1]
-        if key(current) == key(goal):
-            return chain
-        if key(current) in seen or len(chain) > 32 or current.file is None or current.value is None:
-            continue
-        seen.add(key(current))
-        requires = current.value.get("requires")
-        for entry in requires.items if requires else []:
-            for nxt in _required_docs(ctx, current.file, entry):
-                stack.append([*chain, nxt])
-    return None
 
 
 def check_artifact_requires(ctx: CheckContext) -> list[Finding]:

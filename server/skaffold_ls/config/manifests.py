@@ -54,6 +54,11 @@ class K8sObject:
     namespace: str | None = None
     api_version: str = ""
 
+    @property
+    def exposed_ports(self) -> list[int]:
+        """What a port-forward can target: a Service's ports, else its containers' ports."""
+        return self.ports or [n for c in self.containers if not c.init for _name, n in c.ports]
+
 
 @dataclass(slots=True)
 class ManifestSource:

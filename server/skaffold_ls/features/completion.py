@@ -13,23 +13,24 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from skaffold_ls.config import requires
+from skaffold_ls.config.artifacts import sanitize_image
+from skaffold_ls.config.manifests import K8sObject, objects_in
 from skaffold_ls.core.findings import Pos
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs, scalar_text
+from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import (
     Cursor,
     DocAt,
     cursor_at,
     doc_at,
-    document_bounds,
     node_at_path,
-    path_to_mapping,
     present_keys,
     split_line,
 )
 from skaffold_ls.features.starters import starter_items
 from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
-from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
 
@@ -50,7 +51,7 @@ INDENT = "  "
 
 
 @dataclass(frozen=True, slots=True)
-class Style:
+class SnippetIndent:
     """How the document indents: the mapping step, and the list step (`""` when lists
     sit at their key's column, `artifacts:\n- image: a`)."""
 
@@ -58,7 +59,7 @@ class Style:
     seq: str = INDENT
 
 
-def document_style(lines: list[str], limit: int = 400) -> Style:
+def document_style(lines: list[str], limit: int = 400) -> SnippetIndent:
     unit: str | None = None
     seq: str | None = None
     prev = None
@@ -77,7 +78,7 @@ def document_style(lines: list[str], limit: int = 400) -> Style:
                 break
         prev, prev_text = info, text
     unit = unit if unit is not None and 1 <= len(unit) <= 8 else INDENT
-    return Style(unit, seq if seq is not None and len(seq) <= 8 else unit)
+    return SnippetIndent(unit, seq if seq is not None and len(seq) <= 8 else unit)
 
 
 def lines_rstrip(text: str) -> str:
@@ -188,10 +189,10 @@ def _chart_value_keys(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[C
     cut = next((i for i, p in enumerate(path) if p in ("setValues", "setValueTemplates")), None)
     if cut is None:
         return []
-    chart = scalar(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
     if chart is None and path[cut - 1:cut] and isinstance(path[cut - 1], int):
-        chart = item_value_from_text(ctx.lines, cursor.replace.start.line, path[:cut], "chartPath")
-    base = config_dir(ctx)
+        chart = refs.item_value_from_text(ctx.lines, cursor.replace.start.line, path[:cut], "chartPath")
+    base = refs.config_dir(ctx)
     if chart is None or base is None or "{{" in chart:
         return []
     values: object = ws.chart_values(base / chart)
@@ -308,7 +309,7 @@ def _choice(options: list[str] | tuple[str, ...], n: int) -> str:
 
 
 def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: list[str],
-                 style: Style = Style()) -> str:
+                 style: SnippetIndent = SnippetIndent()) -> str:
     u = style.unit
     t = schema.resolve(spec)
     if isinstance(t, Definition):
@@ -335,7 +336,7 @@ def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: lis
 
 
 def _object_body(schema: VersionSchema, d: Definition, builders: list[str], indent: str,
-                 style: Style = Style()) -> str:
+                 style: SnippetIndent = SnippetIndent()) -> str:
     """Required keys of an object as snippet lines; `indent` is the column of its keys."""
     parts: list[str] = []
     n = 1
@@ -391,7 +392,7 @@ def _values(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | in
     if fk is None or fk.kind is None:
         return items
     if fk.kind in ("file", "dir", "path", "glob"):
-        base = _base_dir(ctx, doc, path, fk.relative_to, cursor.replace.start.line)
+        base = refs.base_dir(ctx, doc, path, fk.relative_to, cursor.replace.start.line)
         if base is not None:
             items += _path_items(cursor, base, fk.kind, r.owner, r.prop)
     elif fk.kind == "image" and (r.owner, r.prop) in _IMAGE_REFS:
@@ -425,7 +426,7 @@ def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
     profile = deref(node_at_path(root, ["profiles", path[1]]))
     typed = cursor.prefix if cursor.prefix.startswith("/") else "/"
     head = typed[: typed.rfind("/")]
-    found = pointer_layers(root, profile, head)
+    found = refs.pointer_layers(root, profile, head)
     if found is None:
         return []
     layers, schema_path = found
@@ -446,10 +447,10 @@ def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
             for pair in merged_pairs(layer):
                 k = pair.key.value if isinstance(pair.key, Scalar) else None
                 if k is None or k in seen or (top and (k in ("apiVersion", "kind", "profiles")
-                                                       or (layer is profile and k not in _PROFILE_SECTIONS))):
+                                                       or (layer is profile and k not in refs.PROFILE_SECTIONS))):
                     continue
                 seen.add(k)
-                add(k, _summary(deref(pair.value)), len(out))
+                add(k, refs.value_summary(deref(pair.value)), len(out))
         d = kn.object_of(doc.schema, kn.resolve_path(doc.schema, schema_path).target)
         if d is not None:
             for j, (k, spec) in enumerate(d.properties.items()):
@@ -457,72 +458,9 @@ def _patch_pointer_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
                     add(k, f"not set: {spec.describe()} (op: add)", 500 + j)
     elif isinstance(first, Sequence):
         for i, v in enumerate(first.items):
-            add(str(i), _summary(deref(v)), i)
+            add(str(i), refs.value_summary(deref(v)), i)
         add("-", "the end of the list (op: add)", len(first.items))
     return out
-
-
-def pointer_layers(root: Node, profile: Node | None, pointer: str
-                   ) -> tuple[list[Node], list[str | int]] | None:
-    """The nodes a JSON pointer names in the config as a profile sees it: the profile's
-    section first (it wins), then the base's (mappings merge, a list replaces the ones
-    under it); with the schema path walked. None when the pointer leads nowhere."""
-    steps = [s.replace("~1", "/").replace("~0", "~") for s in pointer.split("/")[1:]] if pointer else []
-    layers: list[Node] = [n for n in (deref(profile), deref(root)) if isinstance(n, Mapping)]
-    profile = deref(profile)
-    top = True
-    schema_path: list[str | int] = []
-    for s in steps:
-        nxt: list[Node] = []
-        step: str | int = s
-        for layer in layers:
-            if isinstance(layer, Mapping):
-                if top and layer is profile and s not in _PROFILE_SECTIONS:
-                    continue
-                if top and layer is not profile and s in ("profiles", "apiVersion", "kind"):
-                    continue
-                child = deref(_merged_get(layer, s))
-                if child is not None and not (isinstance(child, Scalar) and child.is_null):
-                    nxt.append(child)
-            elif isinstance(layer, Sequence) and s.isdigit() and int(s) < len(layer.items):
-                child = deref(layer.items[int(s)])
-                if child is not None:
-                    nxt.append(child)
-                step = int(s)
-            if nxt and isinstance(nxt[0], Sequence):
-                break  # a list replaces the lists under it
-        if not nxt:
-            return None
-        layers = [n for n in nxt if type(n) is type(nxt[0])]
-        schema_path.append(step)
-        top = False
-    return layers, schema_path
-
-
-_PROFILE_SECTIONS = ("build", "test", "manifests", "deploy", "portForward", "resourceSelector", "verify",
-                     "customActions")
-
-
-def _merged_get(m: Mapping, key: str) -> Node | None:
-    for pair in merged_pairs(m):
-        if isinstance(pair.key, Scalar) and pair.key.value == key:
-            return pair.value
-    return None
-
-
-def _summary(value: Node | None) -> str:
-    if isinstance(value, Mapping):
-        keys = value.keys()
-        for k in ("image", "name"):
-            v = value.get(k)
-            if isinstance(v, Scalar):
-                return f"{k} {v.value}"
-        return "{" + ", ".join(keys[:4]) + ("…}" if len(keys) > 4 else "}")
-    if isinstance(value, Sequence):
-        return f"list of {len(value.items)}"
-    if isinstance(value, Scalar):
-        return value.value
-    return ""
 
 
 # Values skaffold accepts that the schemas do not list as an enum.
@@ -535,10 +473,10 @@ VALUE_HINTS: dict[tuple[str, str], tuple[str, ...]] = {
 
 def _go_package_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
     """`ko.main`: the `package main` folders under the artifact's context (or `dir`)."""
-    context = artifact_context(ctx, doc, path, cursor.replace.start.line)
+    context = refs.artifact_context(ctx, doc, path, cursor.replace.start.line)
     if context is None:
         return []
-    kodir = scalar(node_at_path(doc.root, [*path[:-1], "dir"]))
+    kodir = scalar_text(node_at_path(doc.root, [*path[:-1], "dir"]))
     where = ((context / kodir) if kodir else context).resolve()
     wsroot = ctx.workspace.resolve() if ctx.workspace is not None else None
     root = wsroot if wsroot is not None and (wsroot == where or wsroot in where.parents) else where
@@ -577,42 +515,14 @@ def _quote_if_needed(cursor: Cursor, text: str) -> str:
 # -- images -------------------------------------------------------------
 
 
-def artifact_images(root: Node | None) -> list[tuple[str, Scalar, list[str | int]]]:
-    """(image, its node, path of the artifact) for every artifact, profiles included."""
-    out: list[tuple[str, Scalar, list[str | int]]] = []
-    root = deref(root)
-    if not isinstance(root, Mapping):
-        return out
-    bases: list[tuple[Node | None, list[str | int]]] = [(root, [])]
-    profiles = deref(root.get("profiles"))
-    if isinstance(profiles, Sequence):
-        bases += [(p, ["profiles", i]) for i, p in enumerate(profiles.items)]
-    for base, prefix in bases:
-        arts = node_at_path(base, ["build", "artifacts"])
-        if not isinstance(arts, Sequence):
-            continue
-        for i, a_node in enumerate(arts.items):
-            a = deref(a_node)
-            if isinstance(a, Mapping):
-                n = deref(a.get("image"))
-                if isinstance(n, Scalar) and not n.is_null:
-                    out.append((n.value, n, [*prefix, "build", "artifacts", i]))
-    return out
-
-
 def _known_images(ctx: FeatureContext, doc: DocAt) -> list[tuple[str, str]]:
     """(image, where) from this config, then from the configs it requires."""
     seen: dict[str, str] = {}
-    for img, _, _ in artifact_images(doc.root):
+    for img, _, _ in refs.artifact_images(doc.root):
         seen.setdefault(img, "artifact of this config")
-    try:
-        from skaffold_ls.features.multiconfig import required_docs
-
-        for cf, cd in required_docs(ctx, doc):
-            for img in cd.images:
-                seen.setdefault(img, f"artifact of {cd.name or (cf.path.name if cf.path else 'a required config')}")
-    except Exception:  # pragma: no cover - other files are best effort
-        log.debug("required configs unreadable", exc_info=True)
+    for cf, cd in refs.required_configs(ctx, doc):
+        for img in requires.images(cd):
+            seen.setdefault(img, f"artifact of {refs.file_label(ctx, cf, cd)}")
     return list(seen.items())
 
 
@@ -620,7 +530,7 @@ def _image_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str
     own = None
     if "requires" in path:  # an artifact cannot require itself
         art = path[: path.index("requires")]
-        own = scalar(node_at_path(doc.root, [*art, "image"]))
+        own = scalar_text(node_at_path(doc.root, [*art, "image"]))
     return [_value(cursor, img, CompletionKind.REFERENCE, sort=i, detail=where)
             for i, (img, where) in enumerate(_known_images(ctx, doc)) if img != own]
 
@@ -628,7 +538,7 @@ def _image_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str
 def _unbuilt_images(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[CompletionItem]:
     """For a new artifact: the images the config's manifests use that no artifact builds yet
     (skaffold replaces exactly those names with the tags it builds)."""
-    built = {img for img, _, _ in artifact_images(doc.root)}
+    built = {img for img, _, _ in refs.artifact_images(doc.root)}
     out: list[CompletionItem] = []
     seen: set[str] = set()
     for r in _manifest_resources(ctx, doc):
@@ -637,7 +547,7 @@ def _unbuilt_images(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[Com
                 continue
             seen.add(img)
             out.append(_value(cursor, img, CompletionKind.REFERENCE, sort=len(out),
-                              detail=f"used by {r.kind} {r.name} in {r.path.name}"))
+                              detail=f"used by {r.kind} {r.name} in {r.file.name}"))
     return out
 
 
@@ -670,14 +580,11 @@ def _template_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[Com
 
 def _profile_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int],
                    owner: str | None, prop: str | None) -> list[CompletionItem]:
-    from skaffold_ls.features.multiconfig import required_docs_for_entry
-
     names: list[tuple[str, str]] = []
     if owner == "ProfileDependency" and prop == "name" and "requires" in path:
         entry = path[: path.index("requires") + 2]
-        for cf, cd in required_docs_for_entry(ctx, doc, entry):
-            where = cd.name or (cf.path.name if cf.path else "required config")
-            names += [(p, f"profile of {where}") for p in cd.profiles]
+        for cf, cd in refs.required_by_entry(ctx, doc, entry):
+            names += [(p, f"profile of {refs.file_label(ctx, cf, cd)}") for p in requires.profile_names(cd)]
     elif owner == "ProfileDependency" and prop == "activatedBy":
         names += [(p, "profile of this config") for p in _own_profiles(doc)]
     seen: set[str] = set()
@@ -694,18 +601,16 @@ def _own_profiles(doc: DocAt) -> list[str]:
     profiles = deref(doc.root.get("profiles")) if doc.root else None
     if isinstance(profiles, Sequence):
         for p in profiles.items:
-            n = scalar(node_at_path(p, ["name"]))
+            n = scalar_text(node_at_path(p, ["name"]))
             if n:
                 out.append(n)
     return out
 
 
 def _config_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str | int]) -> list[CompletionItem]:
-    from skaffold_ls.features.multiconfig import required_docs_for_entry
-
     entry = path[: path.index("requires") + 2] if "requires" in path else path[:2]
     out = []
-    for i, (cf, cd) in enumerate(required_docs_for_entry(ctx, doc, entry, ignore_configs=True)):
+    for i, (cf, cd) in enumerate(refs.required_by_entry(ctx, doc, entry, ignore_configs=True)):
         if cd.name:
             out.append(_value(cursor, cd.name, CompletionKind.REFERENCE, sort=i,
                               detail=f"config in {cf.path.name if cf.path else 'this file'}"))
@@ -715,17 +620,17 @@ def _config_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: li
 # -- Kubernetes resources -----------------------------------------------------
 
 
-def _manifest_resources(ctx: FeatureContext, doc: DocAt | None = None) -> list[ws.K8sResource]:
+def _manifest_resources(ctx: FeatureContext, doc: DocAt | None = None) -> list[K8sObject]:
     """Kubernetes objects in the config's own manifests (its `rawYaml` globs); without
     any, those under the config's folder, else in the workspace (the guide keeps
     manifests in a shared folder beside the services)."""
-    folder = config_dir(ctx)
+    folder = refs.config_dir(ctx)
     if folder is None:
         return []
     if doc is not None:
         own = ws.manifest_files(folder, _raw_yaml_globs(doc.root))
         if own:
-            return [r for f in own for r in ws.resources_in(f)]
+            return [r for f in own for r in objects_in(f)]
     near = ws.scan(folder).resources
     if near or ctx.workspace is None or ctx.workspace.resolve() == folder.resolve():
         return near
@@ -743,7 +648,7 @@ def _raw_yaml_globs(root: Node | None) -> list[str]:
         for where in wheres:
             seq = node_at_path(base, where)
             if isinstance(seq, Sequence):
-                out += [t for t in (scalar(i) for i in seq.items) if t and "{{" not in t]
+                out += [t for t in (scalar_text(i) for i in seq.items) if t and "{{" not in t]
     return out
 
 
@@ -754,7 +659,7 @@ def _resource_type_items(ctx: FeatureContext, cursor: Cursor, doc: DocAt | None 
         k = r.kind.lower()
         if k not in seen:
             seen.add(k)
-            kinds.append((k, f"{r.kind} in {r.path.name}"))
+            kinds.append((k, f"{r.kind} in {r.file.name}"))
     for k in PORT_FORWARD_TYPES:
         if k not in seen:
             seen.add(k)
@@ -764,9 +669,9 @@ def _resource_type_items(ctx: FeatureContext, cursor: Cursor, doc: DocAt | None 
 
 def _entry_value(ctx: FeatureContext, doc: DocAt, item: list[str | int], key: str, line: int) -> str | None:
     """A sibling value of the list item at `item`: from the model, else from the text."""
-    value = scalar(node_at_path(doc.root, [*item, key]))
+    value = scalar_text(node_at_path(doc.root, [*item, key]))
     if value is None and item and isinstance(item[-1], int):
-        value = item_value_from_text(ctx.lines, line, item, key)
+        value = refs.item_value_from_text(ctx.lines, line, item, key)
     return value
 
 
@@ -780,7 +685,7 @@ def _port_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str 
     for r in _manifest_resources(ctx, doc):
         if (rname and r.name != rname) or (rtype and r.kind.lower() != rtype):
             continue
-        for p in r.ports:
+        for p in r.exposed_ports:
             if p not in seen:
                 seen.add(p)
                 out.append(_value(cursor, str(p), CompletionKind.VALUE, sort=len(out),
@@ -798,9 +703,9 @@ def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
         if r.name not in seen:
             seen.add(r.name)
             out.append(_value(cursor, r.name, CompletionKind.REFERENCE, sort=len(out),
-                              detail=f"{r.kind} in {r.path.name}"))
+                              detail=f"{r.kind} in {r.file.name}"))
     # workloads are often named after their image: offer the artifacts' names too
-    for img, _node, _path in artifact_images(doc.root):
+    for img, _node, _path in refs.artifact_images(doc.root):
         name = img.rsplit("/", 1)[-1].split(":")[0]
         if name and name not in seen and re.fullmatch(r"[a-z0-9]([-a-z0-9.]*[a-z0-9])?", name):
             seen.add(name)
@@ -810,61 +715,6 @@ def _resource_name_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: 
 
 
 # -- paths ----------------------------------------------------------------------
-
-
-def config_dir(ctx: FeatureContext) -> Path | None:
-    if ctx.path is not None:
-        return ctx.path.parent
-    return ctx.workspace
-
-
-def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int], line: int | None = None) -> Path | None:
-    """The folder a `relative_to: context` field is relative to: the enclosing artifact's
-    (or test case's) `context`, itself relative to the config's folder."""
-    base = config_dir(ctx)
-    if base is None:
-        return None
-    for cut in range(len(path) - 1, 0, -1):
-        if isinstance(path[cut - 1], int) or not isinstance(path[cut], int):
-            continue
-        owner = path[: cut + 1]
-        if owner[-2] in ("artifacts", "test"):
-            value = scalar(node_at_path(doc.root, [*owner, "context"]))
-            if value is None and line is not None:
-                value = item_value_from_text(ctx.lines, line, owner, "context")
-            return base / (value or ".")
-    return base
-
-
-def item_value_from_text(lines: list[str], line: int, item_path: list[str | int], key: str) -> str | None:
-    """The scalar `key` of the list item at `item_path` that holds `line`, read from the
-    text: for files whose model stops early (a syntax error above the cursor)."""
-    start, _end = document_bounds(lines, line)
-    for i in range(line, start - 1, -1):
-        info = split_line(lines[i])
-        if not info.dashes:
-            continue
-        if path_to_mapping(lines, i, info.content, info.dashes, start) != item_path:
-            continue
-        col = info.content
-        for j in range(i, len(lines)):
-            other = split_line(lines[j])
-            if other.blank:
-                continue
-            if j > i and (other.first < col or (other.dashes and other.first == col)):
-                break
-            if other.key == key and other.content == col and (j == i or not other.dashes):
-                value = lines[j][other.value_start:].split(" #")[0].strip()
-                return value.strip("'\"") or None
-        return None
-    return None
-
-
-def _base_dir(ctx: FeatureContext, doc: DocAt, path: list[str | int], relative_to: str | None,
-              line: int | None = None) -> Path | None:
-    if relative_to == "context":
-        return artifact_context(ctx, doc, path, line)
-    return config_dir(ctx)
 
 
 def _path_items(cursor: Cursor, base: Path, kind: str, owner: str | None, prop: str | None) -> list[CompletionItem]:
@@ -884,7 +734,7 @@ def _path_items(cursor: Cursor, base: Path, kind: str, owner: str | None, prop: 
             sub = folder / name
             if want_chart and (sub / "Chart.yaml").is_file():
                 sort, detail = 0, "Helm chart"
-            elif want_config and any((sub / c).is_file() for c in ws.CONFIG_NAMES):
+            elif want_config and (sub / "skaffold.yaml").is_file():
                 sort, detail = 0, "folder with a skaffold.yaml"
             elif want_kustomize and any((sub / k).is_file() for k in ("kustomization.yaml", "kustomization.yml",
                                                                        "Kustomization")):

@@ -4,90 +4,27 @@ from __future__ import annotations
 
 import glob as globlib
 import logging
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
-from skaffold_ls.core.findings import Pos, Range
-from skaffold_ls.core.yamldoc import Mapping, deref
+from skaffold_ls.config import requires
+from skaffold_ls.config.artifacts import sanitize_image
+from skaffold_ls.config.loader import apply_profiles
+from skaffold_ls.config.values import Value
+from skaffold_ls.core.findings import Pos
+from skaffold_ls.core.yamldoc import Mapping, deref, scalar_text
+from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
-from skaffold_ls.features.completion import (
-    _base_dir,
-    artifact_images,
-)
 from skaffold_ls.features.context import (
     DocAt,
     doc_at,
-    document_bounds,
     node_at_path,
-    path_to_mapping,
-    split_line,
 )
 from skaffold_ls.features.types import FeatureContext, Hover
-from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec
 
 log = logging.getLogger(__name__)
 
-BUILDERS = ("docker", "ko", "jib", "bazel", "kaniko", "buildpacks", "custom")
-_TEMPLATE_IMAGE = re.compile(r"\{\{\s*\.IMAGE_[A-Z_]+?_([A-Za-z0-9_]+)\s*\}\}")
-
-
-@dataclass(slots=True)
-class Target:
-    """The key or value under a position (from the text, so broken files work)."""
-
-    path: list[str | int]  # path of the key's value, or of the list item
-    on_key: bool
-    text: str  # the key, or the value without quotes
-    range: Range
-    doc_start: int
-    doc_end: int
-
-
-def target_at(lines: list[str], pos: Pos) -> Target | None:
-    if pos.line >= len(lines):
-        return None
-    text = lines[pos.line]
-    info = split_line(text)
-    if info.blank:
-        return None
-    start, end = document_bounds(lines, pos.line)
-    col = pos.col
-    if info.key is not None:
-        mapping = path_to_mapping(lines, pos.line, info.content, info.dashes, start)
-        if mapping is None:
-            return None
-        if info.key_start <= col <= info.key_end:
-            return Target([*mapping, info.key], True, info.key,
-                          Range(Pos(pos.line, info.key_start), Pos(pos.line, info.key_end)), start, end)
-        value, vs, ve = _value_span(text, info.value_start)
-        if value and vs <= col <= ve:
-            return Target([*mapping, info.key], False, value, Range(Pos(pos.line, vs), Pos(pos.line, ve)),
-                          start, end)
-        return None
-    if info.dashes and col >= info.content:
-        path = path_to_mapping(lines, pos.line, info.content, info.dashes, start)
-        value, vs, ve = _value_span(text, info.content)
-        if path is None or not value:
-            return None
-        return Target(path, False, value, Range(Pos(pos.line, vs), Pos(pos.line, ve)), start, end)
-    return None
-
-
-def _value_span(text: str, start: int) -> tuple[str, int, int]:
-    rest = text[start:]
-    if rest[:1] in ("'", '"'):
-        q = rest[0]
-        close = rest.find(q, 1)
-        close = close if close > 0 else len(rest)
-        return rest[1:close], start + 1, start + close
-    cut = rest.find(" #")
-    value = (rest if cut < 0 else rest[:cut]).rstrip()
-    if value.startswith(("{", "[", "|", ">", "&", "*")):
-        return "", start, start
-    return value, start, start + len(value)
 
 
 def hover(ctx: FeatureContext, pos: Pos) -> Hover | None:
@@ -100,7 +37,7 @@ def hover(ctx: FeatureContext, pos: Pos) -> Hover | None:
 
 
 def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
-    t = target_at(ctx.lines, pos)
+    t = refs.target_at(ctx.lines, pos)
     if t is None:
         return None
     doc = doc_at(ctx, pos.line, (t.doc_start, t.doc_end))
@@ -108,9 +45,52 @@ def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
         return None
     if t.on_key:
         md = _chart_value_markdown(ctx, doc, t.path) or _key_markdown(ctx, doc, t.path)
-        return Hover(md, t.range) if md else None
-    md = _value_markdown(ctx, doc, t)
+    else:
+        md = _value_markdown(ctx, doc, t)
+    effects = _profile_effects(ctx, doc, t.path)
+    if effects:
+        md = f"{md}\n\n{effects}" if md else effects
     return Hover(md, t.range) if md else None
+
+
+def _profile_effects(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str | None:
+    """What each profile does to the value at `path` of the config (replayed alone, as
+    `-p name` would): replaces it, removes it or adds it, with the patch that does so."""
+    if not path or path[0] == "profiles":
+        return None
+    cdoc = refs.config_doc(ctx, doc)
+    if cdoc is None or cdoc.value is None:
+        return None
+    base = cdoc.value.at(*path)
+    lines = []
+    for name in cdoc.profile_names():
+        value, _problems = apply_profiles(cdoc.value, [name], cdoc.file)
+        changed = value.at(*path)
+        if changed is base or (changed is not None and base is not None and changed.plain() == base.plain()):
+            continue
+        where = ""
+        if changed is not None and changed.origin.line is not None:
+            patch = f"patch {changed.origin.patch + 1}, " if changed.origin.patch is not None else ""
+            where = f" ({patch}line {changed.origin.line})"
+        if changed is None:
+            lines.append(f"profile `{name}` removes it")
+        elif base is None:
+            lines.append(f"profile `{name}` adds `{_short(changed)}`{where}")
+        else:
+            lines.append(f"profile `{name}` replaces it with `{_short(changed)}`{where}")
+    return "Profiles: " + "; ".join(lines) + "." if lines else None
+
+
+def _short(value: Value) -> str:
+    text = value.text
+    if text is not None:
+        return text if len(text) <= 60 else text[:57] + "…"
+    plain = value.plain()
+    if isinstance(plain, dict):
+        return "{" + ", ".join(list(plain)[:4]) + ("…}" if len(plain) > 4 else "}")
+    if isinstance(plain, list):
+        return f"list of {len(plain)}"
+    return str(plain)
 
 
 # ---------------------------------------------------------------------------
@@ -159,7 +139,9 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
         if fk.relative_to == "context":
             facts.append("Relative to the artifact's `context`")
         elif fk.relative_to == "config_dir":
-            facts.append("Relative to this skaffold.yaml's folder")
+            base = refs.config_dir(ctx)
+            shown_base = f" (here `{base.name or base}`)" if base is not None else ""
+            facts.append(f"Relative to the directory skaffold runs in{shown_base}")
         if fk.template:
             facts.append("Expanded as a Go template")
     from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
@@ -187,7 +169,7 @@ def _span(first: str | None, last: str | None, latest: str | None = None) -> str
     return f"from `{first}` to `{last}`"
 
 
-def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
+def _value_markdown(ctx: FeatureContext, doc: DocAt, t: refs.TextTarget) -> str | None:
     schema = doc.schema
     if t.path == ["apiVersion"]:
         latest = ctx.store.latest
@@ -205,11 +187,11 @@ def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
             return _artifact_self(doc, t.text)
         return _image_markdown(ctx, doc, t.text)
     if r.owner == "HelmRelease" and r.prop in ("setValueTemplates", "setValues") and r.item:
-        m = _TEMPLATE_IMAGE.search(t.text)
+        m = refs.TEMPLATE_IMAGE.search(t.text)
         if m:
             return _template_markdown(ctx, doc, m.group(1))
     if fk is not None and fk.kind in ("file", "dir", "path", "glob"):
-        base = _base_dir(ctx, doc, t.path, fk.relative_to, t.range.start.line)
+        base = refs.base_dir(ctx, doc, t.path, fk.relative_to, t.range.start.line)
         if base is not None:
             return _path_markdown(base, t.text, fk.kind, r.owner, r.prop)
     if fk is not None and fk.kind == "profile":
@@ -223,45 +205,34 @@ def _value_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str | None:
     return None
 
 
-def builder_of(artifact: Mapping | None) -> str:
-    if not isinstance(artifact, Mapping):
-        return "docker"
-    keys = artifact.keys()
-    return next((b for b in BUILDERS if b in keys), "docker (default)")
-
-
 def _artifact_self(doc: DocAt, image: str) -> str | None:
-    for img, _node, path in artifact_images(doc.root):
+    for img, _node, path in refs.artifact_images(doc.root):
         if img == image:
             art = deref(node_at_path(doc.root, path))
             where = " in profile" if path and path[0] == "profiles" else ""
-            return (f"Artifact **`{image}`**{where}, built with {builder_of(art if isinstance(art, Mapping) else None)}"
-                    f", context `{scalar(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
+            return (f"Artifact **`{image}`**{where}, built with {refs.builder_of(art if isinstance(art, Mapping) else None)}"
+                    f", context `{scalar_text(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
     return None
 
 
 def _image_markdown(ctx: FeatureContext, doc: DocAt, image: str) -> str:
-    for img, node, path in artifact_images(doc.root):
+    for img, node, path in refs.artifact_images(doc.root):
         if img == image:
             art = deref(node_at_path(doc.root, path))
-            ctxdir = scalar(node_at_path(doc.root, [*path, "context"])) or "."
+            ctxdir = scalar_text(node_at_path(doc.root, [*path, "context"])) or "."
             return (f"Image **`{image}`** is built by the artifact on line {node.start.line + 1} "
-                    f"({builder_of(art if isinstance(art, Mapping) else None)}, context `{ctxdir}`).")
-    try:
-        from skaffold_ls.features.multiconfig import required_docs
-
-        for cf, cd in required_docs(ctx, doc):
-            if image in cd.images:
-                where = f"`{_relative(ctx, cf.path)}`" if cf.path else "this file"
-                return (f"Image **`{image}`** is built by config `{cd.name or '?'}` "
-                        f"({where}, line {cd.images[image].start.line + 1}).")
-    except Exception:  # pragma: no cover
-        log.debug("required configs unreadable", exc_info=True)
+                    f"({refs.builder_of(art if isinstance(art, Mapping) else None)}, context `{ctxdir}`).")
+    for cf, cd in refs.required_configs(ctx, doc):
+        built = requires.images(cd)
+        if image in built:
+            where = f"`{_relative(ctx, cf.path)}`" if cf.path else "this file"
+            return (f"Image **`{image}`** is built by config `{cd.name or '?'}` "
+                    f"({where}, line {built[image].range.start.line + 1}).")
     return f"Image `{image}` is not built by this config or the configs it requires."
 
 
 def _template_markdown(ctx: FeatureContext, doc: DocAt, sanitized: str) -> str | None:
-    for img, _node, _ in artifact_images(doc.root):
+    for img, _node, _ in refs.artifact_images(doc.root):
         if sanitize_image(img) == sanitized:
             return _image_markdown(ctx, doc, img)
     return f"No artifact of this config is named `{sanitized}` (image names with `.-/:` written as `_`)."
@@ -294,10 +265,8 @@ def _path_markdown(base: Path, value: str, kind: str, owner: str | None, prop: s
     return f"{shown} does not exist (looked in `{base}`)."
 
 
-def _profile_markdown(ctx: FeatureContext, doc: DocAt, t: Target, owner: str | None, prop: str | None) -> str | None:
-    from skaffold_ls.features.navigation import profile_targets
-
-    locs = profile_targets(ctx, doc, t.path, t.text)
+def _profile_markdown(ctx: FeatureContext, doc: DocAt, t: refs.TextTarget, owner: str | None, prop: str | None) -> str | None:
+    locs = refs.profile_targets(ctx, doc, t.path, t.text)
     if not locs:
         return f"No profile named `{t.text}` found."
     loc = locs[0]
@@ -317,27 +286,12 @@ def _relative(ctx: FeatureContext, path: Path) -> str:
         return str(path)
 
 
-def release_chart(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> tuple[str, Path] | None:
-    """(chartPath, folder) of the helm release holding `path`, when it is a local chart."""
-    if "setValues" in path:
-        cut = path.index("setValues")
-    elif "setValueTemplates" in path:
-        cut = path.index("setValueTemplates")
-    else:
-        return None
-    chart = scalar(node_at_path(doc.root, [*path[:cut], "chartPath"]))
-    base = ctx.path.parent if ctx.path is not None else ctx.workspace
-    if chart is None or base is None or "{{" in chart:
-        return None
-    return chart, base / chart
-
-
 def _chart_value_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str | None:
     r = kn.resolve_path(doc.schema, path)
     if r.owner != "HelmRelease" or r.prop not in ("setValues", "setValueTemplates") or not r.item:
         return None
-    found = release_chart(ctx, doc, path)
-    key = chart_key(path)
+    found = refs.release_chart(ctx, doc, path)
+    key = refs.chart_key(path)
     if found is None:
         return None
     chart, folder = found
@@ -349,38 +303,29 @@ def _chart_value_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]
             f"(values.yaml, line {rng.start.line + 1}).")
 
 
-def _config_markdown(ctx: FeatureContext, doc: DocAt, t: Target) -> str:
-    from skaffold_ls.features.navigation import definition_strict
-
-    locs = definition_strict(ctx, t.range.start)
-    if not locs:
+def _config_markdown(ctx: FeatureContext, doc: DocAt, t: refs.TextTarget) -> str:
+    loc = refs.config_definition(ctx, doc, t.path, t.text)
+    if loc is None:
         return f"No config named `{t.text}` in the required file."
-    loc = locs[0]
     where = "this file" if ctx.path is not None and loc.path == ctx.path else f"`{_relative(ctx, loc.path)}`"
     return f"Config **`{t.text}`**, defined in {where} on line {loc.range.start.line + 1}."
 
 
-def _pointer_markdown(doc: DocAt, t: Target) -> str | None:
-    from skaffold_ls.features.completion import _summary, pointer_layers
-
+def _pointer_markdown(doc: DocAt, t: refs.TextTarget) -> str | None:
     root = doc.root
     if root is None or len(t.path) < 2 or t.path[0] != "profiles" or not isinstance(t.path[1], int):
         return None
     profile = node_at_path(root, ["profiles", t.path[1]])
-    name = scalar(node_at_path(profile, ["name"])) or "this profile"
-    found = pointer_layers(root, profile, t.text.rstrip("/"))
+    name = scalar_text(node_at_path(profile, ["name"])) or "this profile"
+    found = refs.pointer_layers(root, profile, t.text.rstrip("/"))
     if found is not None and found[0]:
         node = found[0][0]
-        what = _summary(node)
+        what = refs.value_summary(node)
         line = node.start.line + 1
         return f"`{t.text}` is `{what}` (line {line}), as profile `{name}` sees the config."
     parent = t.text.rstrip("/").rsplit("/", 1)[0]
-    if parent == "" or pointer_layers(root, profile, parent) is not None:
+    if parent == "" or refs.pointer_layers(root, profile, parent) is not None:
         return f"`{t.text}` is not set; `op: add` creates it (its parent exists)."
     return f"`{t.text}` leads nowhere in this config: skaffold fails with `invalid path` when applying `{name}`."
 
 
-def chart_key(path: list[str | int]) -> str:
-    """The dotted chart value a key inside `setValues`/`setValueTemplates` sets."""
-    cut = next((i for i, p in enumerate(path) if p in ("setValues", "setValueTemplates")), len(path) - 1)
-    return ".".join(str(p) for p in path[cut + 1:])

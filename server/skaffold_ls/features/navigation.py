@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
+from skaffold_ls.config.artifacts import sanitize_image
+from skaffold_ls.config.sources import ConfigFile
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.typed import typed_scalars
 from skaffold_ls.core.yamldoc import Node, Scalar
+from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
-from skaffold_ls.features.completion import _base_dir, artifact_images
 from skaffold_ls.features.context import DocAt, doc_at, node_at_path
-from skaffold_ls.features.hover import _TEMPLATE_IMAGE, chart_key, release_chart, target_at
-from skaffold_ls.features.multiconfig import current_file, follow, required_docs
 from skaffold_ls.features.types import FeatureContext, Location
-from skaffold_ls.model_helpers import sanitize_image
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import VersionSchema
 
@@ -40,7 +38,7 @@ def definition(ctx: FeatureContext, pos: Pos) -> list[Location]:
 
 
 def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
-    t = target_at(ctx.lines, pos)
+    t = refs.target_at(ctx.lines, pos)
     if t is None:
         return []
     doc = doc_at(ctx, pos.line, (t.doc_start, t.doc_end))
@@ -49,124 +47,42 @@ def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
     r = kn.resolve_path(doc.schema, t.path)
     if t.on_key:
         if r.owner == "HelmRelease" and r.prop in ("setValues", "setValueTemplates") and r.item:
-            found = release_chart(ctx, doc, t.path)
-            hit = ws.chart_value(found[1], chart_key(t.path)) if found is not None else None
+            found = refs.release_chart(ctx, doc, t.path)
+            hit = ws.chart_value(found[1], refs.chart_key(t.path)) if found is not None else None
             if hit is not None:
                 return [Location(hit[0].resolve(), hit[1])]
         return []
     fk = kn.field_kind(r.owner, r.prop)
     if fk is not None and fk.kind == "image" and (r.owner, r.prop) != ("Artifact", "image"):
-        return image_definition(ctx, doc, t.text)
+        return refs.image_definition(ctx, doc, t.text)
     if r.owner == "HelmRelease" and r.prop in ("setValueTemplates", "setValues"):
-        m = _TEMPLATE_IMAGE.search(t.text)
+        m = refs.TEMPLATE_IMAGE.search(t.text)
         if m:
-            for img, _, _ in artifact_images(doc.root):
+            for img, _, _ in refs.artifact_images(doc.root):
                 if sanitize_image(img) == m.group(1):
-                    return image_definition(ctx, doc, img)
+                    return refs.image_definition(ctx, doc, img)
         return []
     if fk is not None and fk.kind == "profile":
-        return profile_targets(ctx, doc, t.path, t.text)
+        return refs.profile_targets(ctx, doc, t.path, t.text)
     if (r.owner == "JSONPatch" and r.prop in ("path", "from") and t.text.startswith("/") and ctx.path is not None
             and doc.root is not None and isinstance(t.path[1], int)):
-        from skaffold_ls.features.completion import pointer_layers
-
-        layers = pointer_layers(doc.root, node_at_path(doc.root, ["profiles", t.path[1]]), t.text.rstrip("/"))
+        layers = refs.pointer_layers(doc.root, node_at_path(doc.root, ["profiles", t.path[1]]), t.text.rstrip("/"))
         return [Location(ctx.path, layers[0][0].range)] if layers is not None and layers[0] else []
     if (r.owner, r.prop) == ("ConfigDependency", "path"):
-        req = _requirement(ctx, doc, t.path)
-        target = follow(ctx.analysis, req) if req is not None else None
+        target = refs.requirement(ctx, doc, t.path)
         if target is not None and target.file is not None and target.file.is_file():
             return [Location(target.file, _ORIGIN)]
         return []
     if (r.owner, r.prop) == ("ConfigDependency", "configs"):
-        req = _requirement(ctx, doc, t.path)
-        target = follow(ctx.analysis, req, ignore_configs=True) if req is not None else None
-        if target is not None and target.config is not None and target.file is not None:
-            d = target.config.doc_named(t.text)
-            if d is not None and d.name_range is not None:
-                return [Location(target.file, d.name_range)]
-        return []
+        named = refs.config_definition(ctx, doc, t.path, t.text)
+        return [named] if named is not None else []
     if fk is not None and fk.kind in ("file", "path", "dir", "glob"):
-        base = _base_dir(ctx, doc, t.path, fk.relative_to, t.range.start.line)
+        base = refs.base_dir(ctx, doc, t.path, fk.relative_to, t.range.start.line)
         if base is None or "{{" in t.text:
             return []
-        target_path = link_target(base / t.text, r.owner, r.prop)
+        target_path = refs.link_target(base / t.text, r.owner, r.prop)
         if target_path is not None:
             return [Location(target_path, _ORIGIN)]
-    return []
-
-
-def link_target(target: Path, owner: str | None, prop: str | None) -> Path | None:
-    """The file a path field opens: the file itself, or the telling file in a folder."""
-    if any(c in str(target) for c in "*?["):
-        import glob as globlib
-        import itertools
-
-        matches = sorted(itertools.islice(globlib.iglob(str(target), recursive=True), 2))
-        files = [Path(m) for m in matches if Path(m).is_file()]
-        return files[0] if len(files) == 1 else None
-    if target.is_file():
-        return target
-    if target.is_dir():
-        for name in _FOLDER_FILES.get(prop or "", _FOLDER_FILES.get(f"{owner}.{prop}", ())):
-            if (target / name).is_file():
-                return target / name
-    return None
-
-
-# The file that stands for a folder, per field (a build context has none: no link).
-_KUSTOMIZE = ("kustomization.yaml", "kustomization.yml", "Kustomization")
-_FOLDER_FILES: dict[str, tuple[str, ...]] = {
-    "chartPath": ("Chart.yaml",),
-    "ConfigDependency.path": ("skaffold.yaml", "skaffold.yml"),
-    "Kustomize.paths": _KUSTOMIZE,
-    "KustomizeDeploy.paths": _KUSTOMIZE,
-    "KustomizeDeploy.path": _KUSTOMIZE,
-    "RenderConfig.kpt": ("Kptfile",),
-    "KptDeploy.dir": ("Kptfile",),
-}
-
-
-def _requirement(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> ws.Requirement | None:
-    if doc.info is None or len(path) < 2 or path[0] != "requires" or not isinstance(path[1], int):
-        return None
-    cf = current_file(ctx.analysis)
-    cd = next((d for d in cf.docs if d.index == doc.info.document.index), None)
-    if cd is None or path[1] >= len(cd.requires):
-        return None
-    return cd.requires[path[1]]
-
-
-def image_definition(ctx: FeatureContext, doc: DocAt, image: str) -> list[Location]:
-    out = []
-    if ctx.path is not None:
-        out = [Location(ctx.path, node.range) for img, node, _ in artifact_images(doc.root) if img == image]
-    if out:
-        return out[:1] if len(out) == 1 else out
-    for cf, cd in required_docs(ctx, doc):
-        if image in cd.images and cf.path is not None:
-            return [Location(cf.path, cd.images[image])]
-    return []
-
-
-def profile_targets(ctx: FeatureContext, doc: DocAt, path: list[str | int], name: str) -> list[Location]:
-    """Where the profile a value names is defined: in the required config for
-    `requires[].activeProfiles[].name`, else in this config."""
-    if len(path) >= 5 and path[0] == "requires" and path[2] == "activeProfiles" and path[-1] == "name":
-        req = _requirement(ctx, doc, path)
-        t = follow(ctx.analysis, req) if req is not None else None
-        if t is None or t.config is None:
-            return []
-        file = t.file or ctx.path
-        if file is None:
-            return []
-        return [Location(file, d.profiles[name]) for d in t.docs if name in d.profiles][:1]
-    if ctx.path is None or doc.info is None:
-        return []
-    cf = current_file(ctx.analysis)
-    cd = next((d for d in cf.docs if d.index == doc.info.document.index), None)
-    if cd is not None and name in cd.profiles:
-        return [Location(ctx.path, cd.profiles[name])]
     return []
 
 
@@ -183,7 +99,7 @@ def references(ctx: FeatureContext, pos: Pos, include_declaration: bool = True) 
 
 
 def references_strict(ctx: FeatureContext, pos: Pos, include_declaration: bool = True) -> list[Location]:
-    t = target_at(ctx.lines, pos)
+    t = refs.target_at(ctx.lines, pos)
     if t is None or t.on_key or ctx.path is None:
         return []
     doc = doc_at(ctx, pos.line, (t.doc_start, t.doc_end))
@@ -195,9 +111,9 @@ def references_strict(ctx: FeatureContext, pos: Pos, include_declaration: bool =
     if fk is not None and fk.kind == "image":
         image = t.text
     elif r.owner == "HelmRelease" and r.prop in ("setValueTemplates", "setValues"):
-        m = _TEMPLATE_IMAGE.search(t.text)
+        m = refs.TEMPLATE_IMAGE.search(t.text)
         if m:
-            image = next((img for img, _, _ in artifact_images(doc.root) if sanitize_image(img) == m.group(1)), None)
+            image = next((img for img, _, _ in refs.artifact_images(doc.root) if sanitize_image(img) == m.group(1)), None)
     if image is None:
         return []
     return image_references(ctx, doc, image, include_declaration)
@@ -230,7 +146,7 @@ def _refs_in(schema: VersionSchema, root: Node | None, image: str, declarations:
         fk = kn.field_kind(ts.owner, ts.prop)
         direct = fk is not None and fk.kind == "image" and node.value == image
         templated = (ts.owner == "HelmRelease" and ts.prop in ("setValueTemplates", "setValues")
-                     and any(m.group(1) == s for m in _TEMPLATE_IMAGE.finditer(node.value)))
+                     and any(m.group(1) == s for m in refs.TEMPLATE_IMAGE.finditer(node.value)))
         if direct or templated:
             out.append(node.range)
     return out
@@ -247,10 +163,10 @@ def _config_references(ctx: FeatureContext, image: str, limit: int = 200) -> lis
     for f in ws.scan(root).configs[:limit]:
         if f.resolve() == here:
             continue
-        cf = ws.load_config(f)
-        if cf is None or image not in cf.parsed.text:
+        cf = ctx.sources.read(f)
+        if not isinstance(cf, ConfigFile) or image not in cf.parsed.text:
             continue
-        for cd in cf.docs:
+        for cd in cf.documents:
             version = cd.document.scalar_at("apiVersion")
             schema = ctx.store.get(version.value) if version is not None else None
             if schema is not None:
@@ -262,7 +178,7 @@ def _manifest_references(ctx: FeatureContext, image: str) -> list[Location]:
     root = ctx.workspace or (ctx.path.parent if ctx.path is not None else None)
     if root is None:
         return []
-    files = {r.path for r in ws.scan(root).resources if image in r.images}
+    files = {r.file for r in ws.scan(root).resources if image in r.images}
     pattern = re.compile(r"^(\s*-?\s*image:\s*[\"']?)" + re.escape(image) + r"(?=[\"'\s]*(#|$))")
     out = []
     for f in sorted(files):

@@ -90,12 +90,12 @@ def gather(config_dir: Path, workspace: Path | None = None) -> Facts:
                 dirs.append(glob)
     facts.manifest_globs = dirs[:6]
     _match_manifest_images(facts, [img for r in scan.resources
-                                   if r.path.parent == config_dir or config_dir in r.path.parents
+                                   if r.file.parent == config_dir or config_dir in r.file.parents
                                    for img in r.images])
     for r in scan.resources:  # the first workload with a container port: forward it in `skaffold dev`
-        if r.kind in ("Deployment", "StatefulSet", "Pod") and r.ports and r.name and (
-                r.path.parent == config_dir or config_dir in r.path.parents):
-            facts.port_forward = (r.kind.lower(), r.name, r.ports[0])
+        if r.kind in ("Deployment", "StatefulSet", "Pod") and r.exposed_ports and r.name and (
+                r.file.parent == config_dir or config_dir in r.file.parents):
+            facts.port_forward = (r.kind.lower(), r.name, r.exposed_ports[0])
             break
     charts = [c for c in scan.charts if c == config_dir or config_dir in c.parents]
     if not charts and workspace is not None:

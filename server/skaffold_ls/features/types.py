@@ -11,23 +11,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skaffold_ls.analysis import Analysis
+from skaffold_ls.config.sources import ConfigDocument, ConfigFile, Sources
 from skaffold_ls.core.findings import Finding, Range, TextEdit
 from skaffold_ls.schema.store import SchemaStore
 
 
-@dataclass(slots=True)
+@dataclass
 class FeatureContext:
     """Everything a feature may look at. `analysis` is the latest analysis of the
     document (its model survives syntax errors); `workspace` is the folder the
-    editor opened (None for a lone file)."""
+    editor opened (None for a lone file); `sources` reads other config files (the
+    editor's open buffers first)."""
 
     analysis: Analysis
     store: SchemaStore
     workspace: Path | None = None
+    sources: Sources = field(default_factory=Sources)
+    run_dir: Path | None = None  # an explicit run directory (setting), else decided per config
 
     @property
     def path(self) -> Path | None:
         return self.analysis.path
+
+    @property
+    def config_file(self) -> ConfigFile:
+        """This document's configs, read from the buffer (the config package's view)."""
+        return self.analysis.config_file
+
+    def config_document(self, index: int) -> ConfigDocument | None:
+        """The config written as YAML document `index` of this file."""
+        return next((d for d in self.config_file.documents if d.index == index), None)
 
     @property
     def lines(self) -> list[str]:
@@ -64,6 +77,15 @@ class CompletionItem:
 class Hover:
     markdown: str
     range: Range | None = None
+
+
+@dataclass(slots=True)
+class Lens:
+    """A line of information above a range (an LSP code lens without a command)."""
+
+    range: Range
+    title: str
+    data: dict[str, object] = field(default_factory=dict)
 
 
 class SymbolKind(enum.IntEnum):  # same numbers as LSP's SymbolKind

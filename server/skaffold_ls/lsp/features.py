@@ -54,18 +54,10 @@ class Features:
     def context(self, analysis: Analysis) -> Any:
         from skaffold_ls.features.types import FeatureContext
 
-        root = None
-        try:
-            folders = self.server.workspace.folders
-            if folders:
-                first = next(iter(folders.values()))
-                p = self.server.path_of(first.uri)
-                root = p
-            elif self.server.workspace.root_path:
-                root = Path(self.server.workspace.root_path)
-        except Exception:
-            root = None
-        return FeatureContext(analysis=analysis, store=self.server.store, workspace=root)
+        srv = self.server
+        ws = srv.analysis_workspace(analysis.path)
+        return FeatureContext(analysis=analysis, store=srv.store, workspace=ws.root,
+                              sources=srv.config_sources, run_dir=ws.run_dir)
 
     async def _run(self, feature: str, uri: str, make_args: Callable[[Any, LineIndex], tuple[Any, ...]],
                    to_lsp: Callable[[Any, LineIndex], Any], default: Any) -> Any:

@@ -305,7 +305,10 @@ class SkaffoldLanguageServer(LanguageServer):
             return
         if self._stale(state, version):
             return
+        unchanged = not findings and not state.check_findings
         state.check_findings, state.check_lines = findings, analysis.parsed.lines
+        if unchanged:
+            return  # the schema phase already published exactly this
         self._publish(state.uri, version, self._diagnostics(analysis.findings + findings, analysis.parsed.lines))
 
     def _wake(self, state: _DocState) -> None:
