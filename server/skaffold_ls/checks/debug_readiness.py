@@ -47,7 +47,6 @@ import re
 import weakref
 from pathlib import Path
 
-from skaffold_ls.buildfiles import find_go_mod
 from skaffold_ls.buildfiles.charts import probe_switch
 from skaffold_ls.buildfiles.dockertext import DockerfileText, exec_form
 from skaffold_ls.checks.context import CheckContext
@@ -167,7 +166,7 @@ def _artifact_findings(art: Artifact, pred: ArtifactPrediction, targets: list[De
                     rng, {"dockerfile": str(pred.dockerfile.path), "line": go.build.line}))
     if go is not None and go.how == "Dockerfile" and go.trimpath and go.build is not None and runs \
             and pred.dockerfile is not None:
-        mappable = art.context is not None and find_go_mod(art.context) is not None
+        mappable = go.sources is not None and go.sources.module is not None
         out.append(Finding(
             "go-trimpath", Severity.HINT if mappable else Severity.WARNING,
             f"`go build -trimpath` in {art.dockerfile_text} (line {go.build.line}) records module-relative paths"

@@ -34,9 +34,11 @@ from skaffold_ls.buildfiles.dockerfile import (
     SKAFFOLD_DEBUG_BUILD_ARGS,
     Dockerfile,
     GoBuild,
+    Stage,
     dwarf_stripping_flags,
 )
 from skaffold_ls.buildfiles.dockertext import DockerfileText
+from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod
 from skaffold_ls.buildfiles.images import (
     ImageConfig,
     image_config,
@@ -233,6 +235,62 @@ class GoFacts:
     stripped_at: Value | None = None  # ko: the ldflags item
     optimised: str | None = None  # why skaffold's `-N -l` does not reach the compiler (None: it does)
     trimpath: bool = False
+    sources: GoSources | None = None  # where the Dockerfile build compiled the context
+
+
+@dataclass(frozen=True)
+class GoSources:
+    """Where a Dockerfile's `go build` found the artifact's sources: the local folder the
+    stage copied to `remote` before the build, and the go.mod of the package it built (what
+    `-trimpath` records instead of paths)."""
+
+    local: Path
+    remote: str
+    compile_dir: str  # the image folder of the package built
+    module: GoMod | None
+    guessed: bool = False  # no COPY of the context before the build: the context assumed at its dir
+
+
+def context_pairs(df: Dockerfile, stage: Stage, before_line: int | None = None) -> list[tuple[str, str]]:
+    """(context-relative folder, image folder) for the context COPYs of `stage` and the stages
+    it is built FROM (common suffixes stripped: `COPY cmd/ ./cmd/` in /src maps `.` to /src)."""
+    pairs: list[tuple[str, str]] = []
+    for s in stage_chain(df, stage):
+        for cp in s.context_copies:
+            if before_line is not None and s is stage and cp.line > before_line:
+                continue
+            pairs.extend(cp.context_roots())
+    return pairs
+
+
+def pick_pair(pairs: list[tuple[str, str]], remote_dir: str) -> tuple[str, str] | None:
+    """The copy that holds `remote_dir`: whole-context copies first, then the deepest destination."""
+    def covers(remote: str) -> bool:
+        return remote_dir == remote or remote_dir.startswith(remote.rstrip("/") + "/") or remote == "/"
+
+    covering = [p for p in pairs if covers(p[1])]
+    if covering:
+        return sorted(covering, key=lambda p: (p[0] != ".", -len(p[1])))[0]
+    return pairs[-1] if pairs else None
+
+
+def go_sources(df: Dockerfile, build: GoBuild, context: Path) -> GoSources:
+    stage = df.stage_of(build)
+    pkg = build.main_package
+    package_dir = (posixpath.dirname(pkg) or ".") if pkg.endswith(".go") else pkg
+    compile_dir = posixpath.normpath(posixpath.join(build.dir, package_dir))
+    pair = pick_pair(context_pairs(df, stage, before_line=build.line), compile_dir)
+    guessed = pair is None
+    if pair is None:
+        pair = (".", build.dir)
+    local = (context / pair[0]).resolve()
+    rel = posixpath.relpath(compile_dir, pair[1]) if _under(compile_dir, pair[1]) else "."
+    module = find_go_mod(local / rel, stop_at=context)
+    return GoSources(local, pair[1], compile_dir, module, guessed)
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or root == "/" or path.startswith(root.rstrip("/") + "/")
 
 
 def _gcflags_missing(dt: DockerfileText, build: GoBuild) -> str | None:
@@ -394,6 +452,8 @@ class DebugModel:
         build = image_go_build(dt.df, art.target)
         if build is not None:
             go = GoFacts("Dockerfile", build, build.line, trimpath=build.trimpath)
+            if art.context is not None:
+                go.sources = go_sources(dt.df, build, art.context)
             go.stripped = dwarf_stripping_flags(build.ldflags)
             missing = _gcflags_missing(dt, build)
             if missing:

@@ -25,7 +25,7 @@ from skaffold_ls.buildfiles.dockerfile import CopyInstruction, Dockerfile, Stage
 from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod, local_modules
 from skaffold_ls.buildfiles.images import ImageConfig, stage_chain
 from skaffold_ls.config.artifacts import Artifact
-from skaffold_ls.config.debugging import DebugModel, to_runtime, unwrap_shell
+from skaffold_ls.config.debugging import DebugModel, context_pairs, pick_pair, to_runtime, unwrap_shell
 from skaffold_ls.config.manifests import Container
 
 OVERRIDES_FILE = ".skaffold-ls.yaml"
@@ -152,7 +152,7 @@ def derive_mapping(
         if df is None:
             return _best_effort(artifact, runtime, working_dir, f"cannot read {artifact.dockerfile}")
         if runtime == "go":
-            return _docker_go_mapping(artifact, df, workspace, working_dir)
+            return _docker_go_mapping(artifact, df, model, workspace, working_dir)
         if runtime == "netcore":
             return _docker_netcore_mapping(artifact, df, working_dir)
         if runtime in ("python", "nodejs", None):
@@ -197,33 +197,13 @@ def _module_maps(mod: GoMod, context: Path) -> list[PathMap]:
     return [PathMap(mod.root, mod.module), *(PathMap(m.root, m.module) for m in local_modules(mod, context))]
 
 
-def _context_pairs(df: Dockerfile, stage: Stage, before_line: int | None = None) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for s in stage_chain(df, stage):
-        for cp in s.context_copies:
-            if before_line is not None and s is stage and cp.line > before_line:
-                continue
-            pairs.extend(cp.context_roots())
-    return pairs
-
-
-def _pick_pair(pairs: list[tuple[str, str]], remote_dir: str) -> tuple[str, str] | None:
-    def covers(remote: str) -> bool:
-        return remote_dir == remote or remote_dir.startswith(remote.rstrip("/") + "/") or remote == "/"
-
-    covering = [p for p in pairs if covers(p[1])]
-    if covering:
-        # prefer whole-context copies, then the deepest destination
-        return sorted(covering, key=lambda p: (p[0] != ".", -len(p[1])))[0]
-    return pairs[-1] if pairs else None
-
-
-def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, working_dir: str | None) -> SourceMapping:
-    build = df.go_build_for(artifact.target)
-    if build is None:
+def _docker_go_mapping(artifact: Artifact, df: Dockerfile, model: DebugModel, workspace: Path,
+                       working_dir: str | None) -> SourceMapping:
+    go = model.predict(artifact).go
+    build, src = (go.build, go.sources) if go is not None else (None, None)
+    if build is None or src is None:
         final = df.target_stage(artifact.target)
-        pairs = _context_pairs(df, final)
-        pair = _pick_pair(pairs, final.workdir)
+        pair = pick_pair(context_pairs(df, final), final.workdir)
         if pair is None:
             return _best_effort(artifact, "go", working_dir, "no `go build` found in the Dockerfile")
         return SourceMapping("go", [PathMap((_context(artifact) / pair[0]).resolve(), pair[1])],
@@ -231,19 +211,12 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
                              [f"{artifact.image}: no `go build` in {artifact.dockerfile}; mapping guessed"])
     stage = df.stage_of(build)
     stage_label = f"stage '{stage.name}'" if stage.name else f"stage {stage.index}"
-    pairs = _context_pairs(df, stage, before_line=build.line)
-    pkg = build.main_package
-    compile_dir = posixpath.normpath(posixpath.join(build.dir, pkg if not pkg.endswith(".go") else posixpath.dirname(pkg) or "."))
-    pair = _pick_pair(pairs, compile_dir)
     warnings: list[str] = []
-    if pair is None:
-        pair = (".", build.dir)
+    if src.guessed:
         warnings.append(f"{artifact.image}: no COPY of the build context found before `go build`; "
                         f"assuming the context was compiled in {build.dir}")
-    local_root = (_context(artifact) / pair[0]).resolve()
     if build.trimpath:
-        rel = posixpath.relpath(compile_dir, pair[1]) if compile_dir.startswith(pair[1]) else "."
-        mod = find_go_mod(local_root / rel, stop_at=workspace if workspace in local_root.parents or workspace == local_root else None)
+        mod = src.module
         if mod is None:
             return SourceMapping("go", [], f"{stage_label}: `go build -trimpath` without go.mod", "best-effort",
                                  [*warnings, f"{artifact.image}: -trimpath build and no go.mod found: breakpoints will not bind"])
@@ -254,8 +227,8 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
                         "drop it for debug builds"],
         )
     return SourceMapping(
-        "go", [PathMap(local_root, pair[1])],
-        f"{stage_label} (line {build.line}): sources compiled in {pair[1]}", "derived", warnings,
+        "go", [PathMap(src.local, src.remote)],
+        f"{stage_label} (line {build.line}): sources compiled in {src.remote}", "derived", warnings,
     )
 
 
@@ -398,7 +371,7 @@ def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str
     if runtime == "nodejs":  # js-debug takes one localRoot/remoteRoot: the copy holding the script
         holding = [p for p in ordered if script is not None and _inside(script, p[1])]
         pick = max(holding, key=lambda p: _depth(p[1])) if holding else \
-            _pick_pair(ordered, working_dir or workdir) or ordered[0]
+            pick_pair(ordered, working_dir or workdir) or ordered[0]
         ordered = [pick]
     maps = [PathMap((context / local).resolve(), remote) for local, remote in ordered]
     how = "final stage COPY " + ", ".join(f"{local} → {remote}" for local, remote in ordered)
@@ -419,7 +392,7 @@ def _docker_netcore_mapping(artifact: Artifact, df: Dockerfile, working_dir: str
         build = builds[-1]
         where = df.stages[build.stage_index]
         pairs = [(a, b) for a, b, _w in _source_pairs(df, where, context, "netcore", before_line=build.line)]
-        pair = _pick_pair(pairs, build.dir)
+        pair = pick_pair(pairs, build.dir)
         if pair is None:
             continue
         warnings = []
