@@ -131,6 +131,12 @@ async def test_add_gcflags_fix_from_its_diagnostic(client: LanguageClient, tmp_p
     assert fix.edit is not None and fix.kind == types.CodeActionKind.QuickFix
     out = apply_workspace_edit(fix.edit)
     assert out[folder / "Dockerfile"] == expected("go-argfrom", "add-go-gcflags.Dockerfile")
+    # the diagnostic's own quick fix comes back with it (its data round-trips through the client)
+    env = next(a for a in actions if a.title.startswith("Add `ENV GOTRACEBACK=single`"))
+    assert env.is_preferred and env.diagnostics and env.diagnostics[0].code == "go-runtime-not-detected"
+    shutil.copy(PROJECTS / "go-argfrom" / "Dockerfile", folder / "Dockerfile")  # both edits are for the original
+    out = apply_workspace_edit(env.edit)  # type: ignore[arg-type]
+    assert out[folder / "Dockerfile"] == expected("go-argfrom", "add-runtime-env.Dockerfile")
 
 
 async def test_upgrade_through_lsp(client: LanguageClient, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from skaffold_ls.config.debugging import (
 from skaffold_ls.config.project import Project, load_project
 from skaffold_ls.debug.mapping import derive_mapping, order_pairs
 from skaffold_ls.debug.offline import offline_configurations
+from tests.actions.helpers import analysis_of
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -165,6 +166,19 @@ def test_go_image_without_runtime_env_is_not_detected(tmp_path: Path) -> None:
                                                                    "          valueFrom: {fieldRef: {fieldPath: x}}\n"))
     t = targets(tmp_path)
     assert [(x.prediction.image_name, x.runtime) for x in t] == [("bare", "go")]
+
+
+def test_a_runtime_type_skaffold_does_not_know_is_ignored(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "skaffold.yaml": config("build: {artifacts: [{image: a, runtimeType: golang2}, {image: b, context: b, "
+                                "runtimeType: Golang}]}\nmanifests: {rawYaml: [k8s.yaml]}\n"),
+        "Dockerfile": GO_BUILD + "FROM alpine\nCOPY --from=build /app /app\n",
+        "b/Dockerfile": GO_BUILD + "FROM alpine\nCOPY --from=build /app /app\n",
+        "k8s.yaml": deployment("a", "a") + "---\n" + deployment("b", "b"),
+    })
+    assert [(x.prediction.image_name, x.runtime) for x in targets(tmp_path)] == [("a", None), ("b", "go")]
+    [finding] = [f for f in analysis_of(tmp_path / "skaffold.yaml").findings if f.code == "go-runtime-not-detected"]
+    assert "`runtimeType: golang2` does not help" in finding.message
 
 
 def test_from_alias_resolves_through_artifact_requires(tmp_path: Path) -> None:

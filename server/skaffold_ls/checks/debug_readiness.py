@@ -224,6 +224,9 @@ def _not_detected(art: Artifact, pred: ArtifactPrediction) -> Finding:
         "netcore": "`dotnet <app>`"}.get(runtime, "the runtime")
     message = (f"`skaffold debug` will not recognise this image as {label} ({pred.language_evidence}, but {why}): "
                f"it logs \"unable to determine runtime\" and runs the container without a debugger; {fix}")
+    if pred.detection.unknown_runtime_type:
+        message += (f". `runtimeType: {pred.detection.unknown_runtime_type}` does not help: skaffold knows go, "
+                    "nodejs, jvm, python and netcore (and golang, node, npm, java, .net, dotnet) and ignores the rest")
     go = pred.go
     if runtime == "go" and go is not None and go.optimised and go.how == "Dockerfile":
         message += f". Also, {go.optimised}, so even then the binary would stay optimised (fix: add-go-gcflags)"
