@@ -18,6 +18,7 @@ from skaffold_ls.config.debugging import (
     allocate_port,
     debug_targets,
     deployment_of,
+    existing_debug_port,
     heuristics,
     unwrap_shell,
 )
@@ -134,6 +135,20 @@ def test_port_allocation() -> None:
     assert allocate_port(56268, {56268, 56269}) == 56270
     assert allocate_port(65534, {65534}) == 65533  # upward stops below 65535, then downward
     assert allocate_port(80, set()) == 1024
+
+
+def test_a_debugger_already_in_the_command_keeps_its_port() -> None:
+    port = existing_debug_port
+    assert port("go", {}, ["/dlv", "exec", "--headless", "--listen=:40000", "/app", "--", "--listen=1"], []) == 40000
+    assert port("go", {}, ["/app"], []) is None
+    assert port("python", {}, ["python", "-m", "debugpy", "--listen", "0.0.0.0:5679", "app.py"], []) == 5679
+    assert port("python", {}, ["python", "-mdebugpy", "app.py"], []) is None  # no --listen: wrapped again
+    assert port("python", {}, ["python", "-m", "ptvsd", "app.py"], []) == 5678
+    assert port("nodejs", {"NODE_OPTIONS": "--inspect=0.0.0.0:9300"}, ["node", "a.js"], []) == 9300
+    assert port("nodejs", {"NODE_OPTIONS": "--max-old-space-size=1 --inspect"}, ["node", "a.js"], []) is None
+    assert port("nodejs", {}, ["node", "--inspect-brk", "a.js"], []) == 9229
+    assert port("jvm", {"JAVA_TOOL_OPTIONS": "-agentlib:jdwp=transport=dt_socket,server=y,address=*:8000"},
+                ["java", "-jar", "a.jar"], []) == 8000
 
 
 def test_dwarf_stripping_flags() -> None:

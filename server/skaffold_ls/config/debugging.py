@@ -669,7 +669,10 @@ def debug_targets(model: DebugModel, artifacts: Sequence[Artifact], deployment: 
         if t.runtime not in DEBUG_PORTS:
             continue
         default = DEBUG_PORTS[t.runtime][1]
-        if t.workload is not None:
+        existing = _existing_port(t)
+        if existing is not None:
+            t.port = existing
+        elif t.workload is not None:
             used = pod_ports.setdefault(id(t.workload), {p for c in t.workload.containers for _n, p in c.ports})
             t.port = allocate_port(default, used)
             used.add(t.port)
@@ -678,6 +681,70 @@ def debug_targets(model: DebugModel, artifacts: Sequence[Artifact], deployment: 
         t.local_port = allocate_port(t.port, local)
         local.add(t.local_port)
     return targets
+
+
+def _port_of(address: str) -> int | None:
+    tail = address.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def existing_debug_port(runtime: str, env: Mapping[str, str], entrypoint: Sequence[str],
+                        args: Sequence[str]) -> int | None:
+    """The port of a debugger the command already starts, which skaffold keeps and reports
+    instead of allocating one: `dlv … --listen=:N`, `-m debugpy --listen N`, `--inspect=N`
+    (also at the start of NODE_OPTIONS), `-agentlib:jdwp=…address=N` (also in JAVA_TOOL_OPTIONS)."""
+    entrypoint, args = unwrap_shell(entrypoint, args)
+    words = _cmd_words(entrypoint, args)
+    everything = [*entrypoint, *args]
+    if runtime == "go" and words and _named(words[0], "dlv"):
+        for i, w in enumerate(words):
+            if w == "--":
+                break
+            if w.startswith("--listen="):
+                return _port_of(w.split("=", 1)[1])
+            if w == "--listen" and i + 1 < len(words):
+                return _port_of(words[i + 1])
+    if runtime == "python":
+        for i, w in enumerate(everything):
+            module = w[2:] if w.startswith("-m") and len(w) > 2 else (everything[i + 1] if w == "-m" and
+                                                                      i + 1 < len(everything) else None)
+            if module == "debugpy":
+                rest = everything[i + 1:]
+                for j, r in enumerate(rest):
+                    if r == "--listen" and j + 1 < len(rest):
+                        return _port_of(rest[j + 1])
+            if module == "ptvsd":
+                rest = everything[i + 1:]
+                for j, r in enumerate(rest):
+                    if r == "--port" and j + 1 < len(rest) and rest[j + 1].isdigit():
+                        return int(rest[j + 1])
+                return 5678
+    if runtime == "nodejs":
+        options = env.get("NODE_OPTIONS", "")
+        for w in [*everything, *([options] if options.startswith("--inspect") else [])]:
+            m = re.match(r"^--inspect(?:-brk)?(?:=(\S+))?", w)
+            if m:
+                return _port_of(m.group(1)) if m.group(1) else 9229
+    if runtime == "jvm":
+        for w in [*everything, *env.get("JAVA_TOOL_OPTIONS", "").split()]:
+            if w.startswith(("-agentlib:jdwp=", "-Xrunjdwp:")):
+                m = re.search(r"address=([^,]+)", w)
+                if m:
+                    return _port_of(m.group(1))
+    return None
+
+
+def _existing_port(t: DebugTarget) -> int | None:
+    image = t.prediction.image
+    if image is None or t.runtime is None:
+        return None
+    env = dict(image.env)
+    entrypoint, args = list(image.entrypoint), list(image.cmd)
+    if t.container is not None:
+        env.update(t.container.env)
+        entrypoint = list(t.container.command) or entrypoint
+        args = list(t.container.args) or args
+    return existing_debug_port(t.runtime, env, entrypoint, args)
 
 
 def allocate_port(desired: int, used: set[int]) -> int:
