@@ -86,6 +86,14 @@ class _Debug:
         base = ctx.view.base_dir
         loaded = ctx.view.load("debug").configs
         self.artifacts = ctx.view.artifacts(doc)
+        # artifacts a profile adds through a patch (`add /build/artifacts/1`), judged where the patch writes them
+        written = {a.value.range for a in self.artifacts}
+        for view in ctx.view.profile_views(doc):
+            for a in artifacts_of(view.value, base):
+                if a.value.range not in written and a.image not in {w.image for w in self.artifacts}:
+                    a.profile = view.name
+                    written.add(a.value.range)
+                    self.artifacts.append(a)
         others = [a for c in loaded for a in artifacts_of(c.value, c.base_dir)]
         self.model = DebugModel([*self.artifacts, *others])
         sections: list[tuple[Value, Path]] = []
