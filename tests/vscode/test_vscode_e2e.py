@@ -463,7 +463,8 @@ FAKE_PYTHON_EXT = HERE / "fake-python-ext"
 
 def test_server_restarts_when_the_python_interpreter_changes(code_server, tools: Tools, tmp_path: Path) -> None:
     """With the Python extension installed (a stand-in with its environments API), the server runs
-    on its active interpreter; selecting another one there restarts the server on that one."""
+    on its active interpreter; selecting another one there restarts the server on that one;
+    switching back uses the cached probe of the first."""
     fake = tmp_path / "fake-python.vsix"
     src = tmp_path / "fake-python-ext"
     shutil.copytree(FAKE_PYTHON_EXT, src)
@@ -491,6 +492,7 @@ def test_server_restarts_when_the_python_interpreter_changes(code_server, tools:
     assert "the Python extension's interpreter" in str(res["first"]), res["first"]
     assert "the Python extension's interpreter" in str(res["second"]), res["second"]
     assert len(res["starts"]) == 2, res["starts"]  # type: ignore[arg-type]  # one start each, no other restart
+    assert "cached" in str(res["cached"]), res  # switching back: the probe cache (a file) answered
     assert "unknown key" in str(res["row"]), res["row"]
 
 

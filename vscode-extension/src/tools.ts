@@ -18,7 +18,10 @@ export interface ToolCommand {
   probe?: ProbeResult;
 }
 
-const PROBE_CACHE = 'skaffold.probeCache';
+// In the extension's global storage folder, on the machine the interpreters are on (the
+// extension host's: with Remote-SSH or code-server that is not where the UI runs), shared by
+// every window.
+const PROBE_CACHE_FILE = 'probe-cache.json';
 const PROBE_CACHE_MAX = 16;
 
 interface PythonEnvironmentsApi {
@@ -119,7 +122,7 @@ export class ToolResolver implements vscode.Disposable {
     } catch {
       key = undefined;
     }
-    const cache = this.ctx.globalState.get<Record<string, ProbeResult>>(PROBE_CACHE) ?? {};
+    const cache = await this.readCache();
     if (key && cache[key]) {
       this.log.info(`probe of ${exe}: cached (${cache[key].tag}, libyaml ${cache[key].libyaml})`);
       return cache[key];
@@ -132,7 +135,7 @@ export class ToolResolver implements vscode.Disposable {
     if (key && cacheable(r)) {
       const keys = Object.keys(cache);
       const kept = Object.fromEntries(keys.slice(Math.max(0, keys.length - PROBE_CACHE_MAX + 1)).map((k) => [k, cache[k]]));
-      await this.ctx.globalState.update(PROBE_CACHE, { ...kept, [key]: r });
+      void this.writeCache({ ...kept, [key]: r });
     }
     return r;
   }
@@ -166,9 +169,35 @@ export class ToolResolver implements vscode.Disposable {
     };
   }
 
-  /** Forget cached probes (a command for when the user changed an interpreter in place). */
+  private cacheFile(): string {
+    return path.join(this.ctx.globalStorageUri.fsPath, PROBE_CACHE_FILE);
+  }
+
+  private async readCache(): Promise<Record<string, ProbeResult>> {
+    try {
+      const data = JSON.parse(await fs.promises.readFile(this.cacheFile(), 'utf8')) as unknown;
+      return data && typeof data === 'object' && !Array.isArray(data) ? data as Record<string, ProbeResult> : {};
+    } catch {
+      return {}; // none yet, or unreadable: probe again
+    }
+  }
+
+  /** Atomic (temp file + rename): another window may be reading it. */
+  private async writeCache(cache: Record<string, ProbeResult>): Promise<void> {
+    const file = this.cacheFile();
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      await fs.promises.writeFile(tmp, JSON.stringify(cache));
+      await fs.promises.rename(tmp, file);
+    } catch (e) {
+      this.log.warn(`cannot write ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  /** Forget cached probes (Restart Language Server: the user may have changed an interpreter in place). */
   async clearCache(): Promise<void> {
-    await this.ctx.globalState.update(PROBE_CACHE, undefined);
+    await fs.promises.rm(this.cacheFile(), { force: true });
   }
 
   dispose(): void {
