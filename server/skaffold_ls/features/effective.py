@@ -24,6 +24,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,8 @@ def config_title(cfg: EffectiveConfig, eff: Effective) -> str:
 def source_comment(value: Value, cfg: EffectiveConfig, eff: Effective) -> str | None:
     """Where a value came from, for a comment; None for the root file's document as written."""
     o = value.origin
+    if not _is_inline(value) and value.key_node is not None and o.range is not None:
+        o = replace(o, range=value.key_node.range)  # a block's source is where its key is written
     if o.default:
         text: str | None = "default"
     elif o.profile is not None:
