@@ -13,7 +13,7 @@ from skaffold_ls.config.loader import LoadRequest
 from skaffold_ls.config.paths import find_workspace_root, run_directory
 from skaffold_ls.config.sources import ReadFailure, Sources
 from skaffold_ls.features.effective import problem_lines, render, stops_loading
-from skaffold_ls.schema.store import SchemaStore
+from skaffold_ls.schema.location import latest_version
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
                          kube_context_from="--kube-context" if args.kube_context else "kubeconfig")
     request = LoadRequest(path, _split(args.profiles), _split(args.modules), context,
                           run_dir.path)
-    eff = load_effective(sources, request, latest=SchemaStore().latest, defaults=not args.no_defaults,
+    eff = load_effective(sources, request, latest=latest_version(), defaults=not args.no_defaults,
                          read_kube_context=_current_context_name)
     sys.stdout.write(render(eff, args.format, run_dir.reason))
     for line in problem_lines(eff, Path.cwd().resolve()):

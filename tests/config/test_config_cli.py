@@ -98,3 +98,11 @@ def test_the_subcommand_costs_other_subcommands_nothing_at_start_up() -> None:
             "print(sorted(m for m in sys.modules if m.startswith('skaffold_ls.config')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['skaffold_ls.config_cli_args']"
+
+
+def test_the_latest_api_version_is_the_schema_stores() -> None:
+    # `config` reads it without building the model (start-up time); both must agree.
+    from skaffold_ls.schema.location import latest_version
+    from skaffold_ls.schema.store import SchemaStore
+
+    assert latest_version() == SchemaStore().latest
