@@ -261,3 +261,17 @@ def test_render_functions_agree_with_the_text_api(tmp_path: Path) -> None:
     eff = load_effective(Sources(), LoadRequest(tmp_path / "skaffold.yaml", run_dir=tmp_path))
     assert render_yaml(eff) == text_of(tmp_path)
     assert json.dumps(render_json(eff), indent=2) + "\n" == text_of(tmp_path, fmt="json")
+
+
+def test_profiles_a_requires_activates_and_a_conflicting_revisit(tmp_path: Path) -> None:
+    # web requires lib with its `debug` profile; api requires lib without: skaffold refuses a config
+    # reached twice with different profiles (parser/config.go checkRevisit).
+    lib = HEAD + "metadata: {name: lib}\nprofiles:\n- name: debug\n  build: {tagPolicy: {sha256: {}}}\n"
+    write(tmp_path, {
+        "skaffold.yaml": HEAD + "metadata: {name: web}\nrequires:\n- path: lib\n  activeProfiles: [{name: debug}]\n"
+                         "---\n" + HEAD + "metadata: {name: api}\nrequires:\n- path: lib\n",
+        "lib/skaffold.yaml": lib})
+    out = text_of(tmp_path)
+    assert "# active profiles: debug (`activeProfiles` of the requiring config `web`)" in out
+    assert "    sha256: {}  # profile debug (lib/skaffold.yaml:6)" in out
+    assert "error requires-profile-conflict" in out and "# skaffold stops loading" in out
