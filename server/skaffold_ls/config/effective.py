@@ -244,8 +244,15 @@ def kube_context_problem(loaded: LoadedConfig, value: Value, run: RunContext) ->
 # Paths
 
 
+# The last steps those fields can have: most values are ruled out by theirs alone.
+_LAST_STEPS = frozenset(str(p[-1]) for p in FILEPATH_FIELDS + HOOK_DIR_SUFFIXES if isinstance(p[-1], str)) - {ANY_KEY}
+
+
 def is_filepath_field(path: tuple[PathStep, ...]) -> bool:
     """Whether the value at `path` (from the config's root) is a field skaffold makes absolute."""
+    if not path or not (isinstance(path[-1], int) or path[-1] in _LAST_STEPS
+                        or (len(path) > 1 and path[-2] == "setFiles")):
+        return False
     if any(_matches(path, pattern) for pattern in FILEPATH_FIELDS):
         return True
     return any(len(path) > len(s) and _matches(path[-len(s):], s) for s in HOOK_DIR_SUFFIXES)

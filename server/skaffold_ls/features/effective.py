@@ -101,7 +101,7 @@ def _problem_line(p: ConfigProblem, file: str) -> str:
 
 
 def config_title(cfg: EffectiveConfig, eff: Effective) -> str:
-    """`app (skaffold.yaml, config 1 of the file)`."""
+    """`app (skaffold.yaml, document 1)`: its name, file and position among the file's documents."""
     name = cfg.name or "(no metadata.name)"
     return f"{name} ({label(cfg.file, eff)}, document {cfg.loaded.source.index + 1})"
 
@@ -225,7 +225,7 @@ class _Emitter:
             self.out[start] = f"{pad}- {first[indent + 2:]}"
 
     def child(self, head: str, child: Value, parent: Value | None, indent: int) -> None:
-        comment = self.comment(child, parent if parent is not None else None)
+        comment = self.comment(child, parent)
         block = _block_scalar(child)
         if block is not None:
             indicator, lines = block
