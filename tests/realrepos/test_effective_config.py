@@ -17,18 +17,17 @@ import pytest
 import yaml
 
 from skaffold_ls.cli import main
-from tests.conftest import SHARED
+from tests.realrepos.realrepos import REALREPOS, require_realrepos
 
-REALREPOS = SHARED / "realrepos"
 EXAMPLES = REALREPOS / "skaffold-examples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "effective"
 META = ("#why:", "#args:", "#kubeconfig:", "#exit:", "#stderr:")
 
 
 def need(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"real projects not found at {path}: these tests read them from ../shared/realrepos "
-                    "(the project never ships copies of them)")
+    """`path` under ../shared/realrepos (skipped, saying why, when the real projects are absent)."""
+    require_realrepos()
+    assert path.exists(), f"{path} is missing from ../shared/realrepos"
     return path
 
 
