@@ -320,7 +320,7 @@ def test_netcore_gets_a_kubectl_exec_configuration(ws: Path, bridge_run: Any) ->
                                           "runtime": "netcore", "workingDir": "/app", "ports": {}}]})
     run.wait_for(lambda e: e["event"] == "log" and "coreclr" in e["text"])
     cfg = entries(ws)["skaffold: dotnet-api"]
-    assert cfg["type"] == "coreclr" and cfg["processId"] == "1"
+    assert cfg["type"] == "coreclr" and cfg["processId"] == 1
     assert cfg["pipeTransport"]["pipeArgs"] == ["exec", "-i", "-n", "default", "-c", "api", "dotnet-7c9d5b6f4d-x2x9q", "--"]
     assert run.stop() == 0
 

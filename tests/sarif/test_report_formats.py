@@ -124,12 +124,12 @@ def test_sarif_fix_can_change_another_file_and_lists_every_checked_file(tmp_path
     run = log["runs"][0]
     uris = [a["location"]["uri"] for a in run["artifacts"] if a.get("roles") == ["analysisTarget"]]
     assert uris == ["skaffold.yaml", "clean/skaffold.yaml"]
-    (gc,) = [r for r in run["results"] if r["ruleId"] == "go-missing-gcflags"]
+    (gc,) = [r for r in run["results"] if r["ruleId"] == "go-runtime-not-detected"]
     (fix,) = gc["fixes"]
     (change,) = fix["artifactChanges"]
     target = run["artifacts"][change["artifactLocation"]["index"]]["location"]["uri"]
     assert target.endswith("Dockerfile") and (project / target).is_file()
-    assert any("SKAFFOLD_GO_GCFLAGS" in r["insertedContent"]["text"] for r in change["replacements"])
+    assert any("ENV GOTRACEBACK=single" in r["insertedContent"]["text"] for r in change["replacements"])
 
 
 def test_sarif_levels_follow_our_severities() -> None:

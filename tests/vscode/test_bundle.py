@@ -308,7 +308,7 @@ def test_bare_python_runs_the_bundled_server(bundles: dict[str, Path], tmp_path:
     if native.is_dir():
         (ws / "skaffold.yaml").write_text(SKAFFOLD.replace("    dockr: {}\n", ""))
         (ws / "Dockerfile").write_text("FROM golang:1.22 AS b\nCOPY main.go .\nRUN go build -o /app main.go\n"
-                                       "FROM alpine\nCOPY --from=b /app .\nCMD [\"./app\"]\n")
+                                       "FROM alpine\nENV GOTRACEBACK=single\nCOPY --from=b /app .\nCMD [\"./app\"]\n")
         (ws / ".vscode").mkdir()
         (ws / ".vscode" / "launch.json").write_text(LAUNCH_JSON)
         r = subprocess.run([bare, "-m", "skaffold_ls", "launch-config", "--write"], cwd=ws, env=env,

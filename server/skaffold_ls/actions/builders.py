@@ -6,9 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from skaffold_ls.actions.base import Text, disabled, file_edit
+from skaffold_ls.actions.base import Refused, Text, disabled, file_edit
 from skaffold_ls.actions.goimage import plan_ko
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.actions.upgrade import errors_added, upgrade
 from skaffold_ls.buildfiles import find_go_mod
 from skaffold_ls.config.nodes import ArtifactNode, artifacts, is_cluster_build
 from skaffold_ls.core.findings import Range
@@ -22,8 +23,10 @@ from skaffold_ls.core.textedit import (
 )
 from skaffold_ls.core.yamldoc import Scalar, scalar_text
 from skaffold_ls.features.types import CodeAction, TextEdit
+from skaffold_ls.schema.versions import sort_key
 
 KIND = "refactor.rewrite"
+KO_SINCE = "skaffold/v2beta26"  # the first apiVersion whose artifacts accept `ko`
 KO_DEFAULT_BASE = "cgr.dev/chainguard/static:latest"  # ko v0.18.1, as vendored by skaffold
 
 
@@ -67,19 +70,43 @@ def _docker_to_ko(ctx: ActionContext, art: ArtifactNode) -> Offer:
     if plan.refusal:
         return Offer(disabled(title, KIND, "docker-to-ko", plan.refusal), plan.notes, art.node.range)
     t = ctx.text
-    edit = replace_builder(t, art, "ko", plan.ko)
-    new = t.apply(edit).text
+    notes = list(plan.notes)
+    version = t.parsed.documents[art.doc_index].scalar_at("apiVersion")
+    target = art
+    if version is not None and version.value in ctx.feature.store.known_versions() \
+            and sort_key(version.value) < sort_key(KO_SINCE):
+        # ko artifacts do not exist in this apiVersion: upgrade the document first, in the same edit
+        try:
+            upgraded = upgrade(t.text, ctx.feature.store, documents=[art.doc_index])
+        except Refused as e:
+            return Offer(disabled(title, KIND, "docker-to-ko", f"`{version.value}` predates ko ({KO_SINCE}) and "
+                                                               f"upgrading it first is refused: {e}"),
+                         notes, art.node.range)
+        t = Text(upgraded.text)
+        found = next((a for a in artifacts(t.parsed.documents, ctx.folder) if (a.doc_index, a.section, a.index)
+                      == (art.doc_index, art.section, art.index)), None)
+        if found is None:
+            return Offer(disabled(title, KIND, "docker-to-ko", "the artifact moved while upgrading the apiVersion"),
+                         notes, art.node.range)
+        target = found
+        notes = [f"`{version.value}` predates ko ({KO_SINCE}): the document is upgraded to {upgraded.version} "
+                 "first, in the same edit", *upgraded.notes, *notes]
+    new = t.apply(replace_builder(t, target, "ko", plan.ko)).text
+    added = errors_added(ctx.text.text, new, art.doc_index, ctx.feature.store)
+    if added:
+        shown = "; ".join(f"line {e.range.start.line + 1}: {e.message}" for e in added[:3])
+        return Offer(disabled(title, KIND, "docker-to-ko", f"the result would not validate: {shown}"), notes,
+                     art.node.range)
     base = plan.ko.get("fromImage")
     if base:
         title += f" (fromImage {base})"
-    notes = list(plan.notes)
     if art.build_args:
         notes.append("docker buildArgs are dropped (they were used to read the Dockerfile)")
     sync = mapping_of(art.node.get("sync"))
     if sync is not None and sync.pair("infer") is not None:
         notes.append("`sync.infer` under ko only copies files below the package's `kodata` folder; Go source "
                      "changes rebuild the image")
-    action = CodeAction(title=title, kind=KIND, name="docker-to-ko", edit=file_edit(ctx.path, t.text, new))
+    action = CodeAction(title=title, kind=KIND, name="docker-to-ko", edit=file_edit(ctx.path, ctx.text.text, new))
     return Offer(action, notes, art.node.range)
 
 

@@ -479,6 +479,11 @@ def upgrade(text: str, store: SchemaStore, target: str | None = None, one_step: 
     return UpgradeResult(t.text, reached, notes)
 
 
+def errors_added(before: str, after: str, di: int, store: SchemaStore) -> list[Finding]:
+    """Schema errors of document `di` in `after` that `before` did not have (each against its own apiVersion)."""
+    return _new_errors(Text(after), di, store, _error_keys(Text(before), di, store))
+
+
 def _errors_in(t: Text, di: int, store: SchemaStore) -> list[Finding]:
     analysis = analyze(t.text, None, store, AnalysisOptions(schema_only=True, outdated_api_version=False))
     doc = analysis.parsed.documents[di]
