@@ -44,7 +44,6 @@ Codes:
 from __future__ import annotations
 
 import re
-import weakref
 from pathlib import Path
 
 from skaffold_ls.buildfiles.charts import probe_switch
@@ -67,7 +66,6 @@ from skaffold_ls.config.manifests import deployed_manifests
 from skaffold_ls.config.paths import is_templated, resolve
 from skaffold_ls.config.sources import ConfigDocument
 from skaffold_ls.config.values import Value
-from skaffold_ls.config.view import ConfigView
 from skaffold_ls.core.findings import Finding, Severity
 
 _COMMAND_LIST = re.compile(r"&&|\|\||(?<![>&|])\|(?![|&])|;|`|\$\(|^\s*exec\s")
@@ -109,15 +107,9 @@ class _Debug:
         return [t for t in self.targets if t.prediction.artifact is art]
 
 
-# One prediction per view and config, shared by the checks of one analysis.
-_PREDICTIONS: weakref.WeakKeyDictionary[ConfigView, dict[int, _Debug]] = weakref.WeakKeyDictionary()
-
-
 def _debug(ctx: CheckContext, doc: ConfigDocument) -> _Debug:
-    per_view = _PREDICTIONS.setdefault(ctx.view, {})
-    if doc.index not in per_view:
-        per_view[doc.index] = _Debug(ctx, doc)
-    return per_view[doc.index]
+    """One prediction per config, shared by the checks of one analysis."""
+    return ctx.shared(("debug-prediction", doc.index), lambda: _Debug(ctx, doc))
 
 
 def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
@@ -126,11 +118,34 @@ def check_dockerfiles(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for doc in ctx.configs():
         debug = _debug(ctx, doc)
+        found: list[Finding] = []
         for art in debug.artifacts:
             pred = debug.model.predict(art)
             targets = debug.targets_of(art)
-            out.extend(_artifact_findings(art, pred, targets))
+            found.extend(_artifact_findings(art, pred, targets))
+        out.extend(_once_per_config(found, "python-debug-support"))
     return out
+
+
+def _once_per_config(findings: list[Finding], code: str) -> list[Finding]:
+    """One note per config for advice that several artifacts share (at the first of them)."""
+    same = [f for f in findings if f.code == code]
+    if len(same) < 2:
+        return findings
+    versions = sorted({str((f.data or {}).get("version")) for f in same})
+    images = [str((f.data or {}).get("image")) for f in same]
+    merged = Finding(
+        code, same[0].severity,
+        f"{_listed(images)} run Python {' and '.join(versions)}: skaffold's debug helper carries debugpy for Python "
+        f"{_helper_range()} only; for other versions `skaffold debug` only warns and those containers fail to start "
+        "debugpy. Install debugpy in the images (e.g. in requirements.txt) or debug on a supported Python",
+        same[0].range, {"versions": versions, "images": images})
+    return [f for f in findings if f.code != code] + [merged]
+
+
+def _listed(names: list[str]) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _artifact_findings(art: Artifact, pred: ArtifactPrediction, targets: list[DebugTarget]) -> list[Finding]:
@@ -208,7 +223,7 @@ def _artifact_findings(art: Artifact, pred: ArtifactPrediction, targets: list[De
             f"{art.label()} runs Python {py[0]}.{py[1]}: skaffold's debug helper carries debugpy for Python "
             f"{_helper_range()} only; for other versions `skaffold debug` only warns and the container fails to "
             "start debugpy. Install debugpy in the image (e.g. in requirements.txt) or debug on a supported Python",
-            rng, {"version": f"{py[0]}.{py[1]}"}))
+            rng, {"version": f"{py[0]}.{py[1]}", "image": art.image}))
     return out
 
 
