@@ -347,7 +347,7 @@ def test_killed_bridge_still_stops_skaffold(ws: Path, bridge_run: Any) -> None:
     skaffold_pid = starting["pid"]
     run.proc.kill()
     run.proc.wait(10)
-    deadline = time.time() + 15
+    deadline = time.time() + 30  # generous: a loaded machine delays the stand-in's exit
     while (listening(ready["localPort"]) or os.path.exists(f"/proc/{skaffold_pid}")) and time.time() < deadline:
         time.sleep(0.1)
     assert not listening(ready["localPort"]), "the container stand-in survived the bridge"
