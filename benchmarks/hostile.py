@@ -433,12 +433,19 @@ def case_launch_json_writers(tmp: Path) -> tuple[str, int, float]:
     started = time.perf_counter()
     lost = 0
     peak = 0
+    projects = []
+    for i in range(4):  # the Go guide's project four times, each building its own image: one entry each
+        dest = tmp / f"app{i}"
+        shutil.copytree(PROJECTS / "go-guide", dest, ignore=shutil.ignore_patterns("expected"))
+        for f in (dest / "skaffold.yaml", dest / "k8s" / "pod.yaml"):
+            f.write_text(f.read_text().replace("skaffold-example", f"app{i}"))
+        projects.append(dest)
     for round_ in range(3):
         target = tmp / f"r{round_}" / "launch.json"
         procs = []
-        for project in ("go-argfrom", "ko-app", "go-apk", "go-guide"):
+        for project in projects:
             procs.append(subprocess.Popen([PY, "-m", "skaffold_ls", "launch-config", "--write", "--workspace",
-                                           str(PROJECTS / project), "--launch-json", str(target)],
+                                           str(project), "--launch-json", str(target)],
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                           preexec_fn=_limits()))
         for p in procs:
@@ -455,7 +462,7 @@ def case_launch_json_full_disk(tmp: Path) -> tuple[str, int, float]:
     target.parent.mkdir(parents=True)
     original = '{"version": "0.2.0", "configurations": [{"name": "mine", "type": "node", "request": "launch"}]}\n'
     target.write_text(original + " " * 3000)
-    r = run_cli("launch-config", "--write", "--workspace", str(PROJECTS / "ko-app"), "--launch-json", str(target),
+    r = run_cli("launch-config", "--write", "--workspace", str(PROJECTS / "go-guide"), "--launch-json", str(target),
                 fsize=2000)
     expect(r.returncode == 2 and str(target) in r.stderr and target.read_text() == original + " " * 3000,
            r.stderr[-400:])

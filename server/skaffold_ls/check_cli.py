@@ -225,5 +225,5 @@ def _sarif_file(path: Path, lines: list[str], findings: list[Finding], threshold
 
 def _sarif_log(files: list[report_formats.FileReport]) -> dict[str, Any]:
     docs_uri = diagnostic_docs.doc_url()
-    tool = report_formats.Tool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
+    tool = report_formats.SarifTool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
     return report_formats.sarif_log(files, tool, diagnostic_docs.load())

@@ -17,6 +17,7 @@ from typing import Any
 SUBCOMMANDS: list[tuple[str, str, str]] = [
     ("serve", "skaffold_ls.lsp.cli", "run the language server (stdio by default, or --tcp)"),
     ("check", "skaffold_ls.check_cli", "validate skaffold files and print diagnostics like a compiler"),
+    ("config", "skaffold_ls.config_cli", "print the configuration skaffold runs, with where each value came from"),
     ("fix", "skaffold_ls.actions.cli", "show (or --apply) the diff of a code action on a file"),
     ("debug", "skaffold_ls.debug.cli_debug", "run `skaffold debug`, forward debug ports, write launch.json"),
     ("launch-config", "skaffold_ls.debug.cli_launch_config", "print or write the attach configurations, no cluster needed"),

@@ -131,7 +131,7 @@ def schema_items(schema_dir: Path | None) -> list[Item]:
 
 
 @dataclass(frozen=True, slots=True)
-class Tool:
+class ExternalTool:
     name: str
     version_argv: tuple[str, ...]
     pattern: str  # regex whose group 1 is the version
@@ -139,16 +139,16 @@ class Tool:
 
 
 TOOLS = {
-    "skaffold": Tool("skaffold", ("version",), r"(v?\d+\.\d+\.\d+\S*)", "https://skaffold.dev/docs/install/"),
-    "kubectl": Tool("kubectl", ("version", "--client", "-o", "json"), r'"gitVersion":\s*"([^"]+)"',
+    "skaffold": ExternalTool("skaffold", ("version",), r"(v?\d+\.\d+\.\d+\S*)", "https://skaffold.dev/docs/install/"),
+    "kubectl": ExternalTool("kubectl", ("version", "--client", "-o", "json"), r'"gitVersion":\s*"([^"]+)"',
                     "https://kubernetes.io/docs/tasks/tools/"),
-    "helm": Tool("helm", ("version", "--short"), r"(v?\d+\.\d+\.\d+\S*)", "https://helm.sh/docs/intro/install/"),
-    "dlv": Tool("dlv", ("version",), r"Version:\s*(\S+)", "Debian: apt-get install delve; "
+    "helm": ExternalTool("helm", ("version", "--short"), r"(v?\d+\.\d+\.\d+\S*)", "https://helm.sh/docs/intro/install/"),
+    "dlv": ExternalTool("dlv", ("version",), r"Version:\s*(\S+)", "Debian: apt-get install delve; "
                                                            "or go install github.com/go-delve/delve/cmd/dlv@latest"),
 }
 
 
-def tool_item(tool: Tool, needed_by: tuple[str, ...], why: str, run: Runner = run_tool) -> Item:
+def tool_item(tool: ExternalTool, needed_by: tuple[str, ...], why: str, run: Runner = run_tool) -> Item:
     path = shutil.which(tool.name)
     if path is None:
         return Item("Tools on PATH", tool.name, False, f"{tool.name} not on PATH ({why})", needed_by,

@@ -58,7 +58,7 @@ class FileReport:
 
 
 @dataclass(frozen=True, slots=True)
-class Tool:
+class SarifTool:
     name: str
     version: str
     information_uri: str | None = None
@@ -69,7 +69,7 @@ class Tool:
 # SARIF
 
 
-def sarif_log(reports: Iterable[FileReport], tool: Tool, docs: Mapping[str, CodeDoc],
+def sarif_log(reports: Iterable[FileReport], tool: SarifTool, docs: Mapping[str, CodeDoc],
               root: Path | None = None) -> dict[str, Any]:
     """The SARIF log of one `check` run. Relative artifact URIs are relative to `root`
     (the working directory, named `%SRCROOT%`), the way code scanning wants them."""

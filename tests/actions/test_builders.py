@@ -104,3 +104,38 @@ def test_docker_to_ko_notes_what_it_cannot_carry(tmp_path) -> None:
     assert "kodata" in notes
     out = apply_offer(o, path)[path]
     assert "    ko:\n      fromImage: gcr.io/distroless/static\n" in out
+
+
+def _go_guide_at(tmp_path, version: str, extra: str = ""):  # type: ignore[no-untyped-def]
+    import shutil
+
+    folder = tmp_path / "guide"
+    shutil.copytree(PROJECTS / "go-guide", folder, ignore=shutil.ignore_patterns("expected"))
+    path = folder / "skaffold.yaml"
+    text = path.read_text(encoding="utf-8").replace("skaffold/v4beta14", version) + extra
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def test_docker_to_ko_upgrades_a_config_older_than_ko_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path, text = _go_guide_at(tmp_path, "skaffold/v2beta20")
+    assert "rawYaml" in text  # v2beta20 has no `manifests`: the document does not validate as it is
+    text = text.replace("manifests:\n  rawYaml:\n  - k8s/pod.yaml", "deploy:\n  kubectl:\n    manifests:\n    - k8s/pod.yaml")
+    path.write_text(text, encoding="utf-8")
+    assert errors_in(text, path) == []
+    o = offer(path, "docker-to-ko")
+    out = apply_offer(o, path)[path]
+    assert "apiVersion: skaffold/v4beta14" in out and "    ko:\n" in out
+    assert "rawYaml:" in out and "k8s/pod.yaml" in out  # skaffold's v3alpha1 move, replayed
+    assert "# the hello-world app" in out  # comments survive the upgrade
+    assert errors_in(out, path) == []
+    assert any("predates ko (skaffold/v2beta26)" in n for n in o.notes)
+
+
+def test_docker_to_ko_refuses_when_the_upgrade_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path, text = _go_guide_at(tmp_path, "skaffold/v2beta20")
+    text = text.replace("manifests:\n  rawYaml:\n  - k8s/pod.yaml\n", "deploy:\n  kpt:\n    dir: .\n")
+    path.write_text(text, encoding="utf-8")
+    o = offer(path, "docker-to-ko")
+    assert o.action.edit is None and o.action.disabled_reason is not None
+    assert "predates ko" in o.action.disabled_reason and "kpt" in o.action.disabled_reason

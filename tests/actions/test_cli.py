@@ -34,6 +34,8 @@ CASES = [
     ("ko-app", "skaffold.yaml", "set-local-push", []),
     ("ko-app", "skaffold.yaml", "add-ko-from-image", []),
     ("helm-chart", "skaffold.yaml", "loopback-address", []),
+    ("go-argfrom", "skaffold.yaml", "add-runtime-env", []),
+    ("go-argfrom", "skaffold.yaml", "go-debug-ldflags", []),
 ]
 
 

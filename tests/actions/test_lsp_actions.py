@@ -123,13 +123,20 @@ async def test_add_gcflags_fix_from_its_diagnostic(client: LanguageClient, tmp_p
     caps_ok(client)
     folder = copy("go-argfrom", tmp_path)
     uri, mark = await open_file(client, folder / "skaffold.yaml")
-    diags = await diagnostics_with(client, uri, "go-missing-gcflags", mark)
-    diag = next(d for d in diags if d.code == "go-missing-gcflags")
+    # the missing gcflags are folded into go-runtime-not-detected (distroless sets no Go env var)
+    diags = await diagnostics_with(client, uri, "go-runtime-not-detected", mark)
+    diag = next(d for d in diags if d.code == "go-runtime-not-detected")
     actions = await actions_at(client, uri, diag.range, [diag])
     fix = next(a for a in actions if a.title.startswith("Add SKAFFOLD_GO_GCFLAGS"))
     assert fix.edit is not None and fix.kind == types.CodeActionKind.QuickFix
     out = apply_workspace_edit(fix.edit)
     assert out[folder / "Dockerfile"] == expected("go-argfrom", "add-go-gcflags.Dockerfile")
+    # the diagnostic's own quick fix comes back with it (its data round-trips through the client)
+    env = next(a for a in actions if a.title.startswith("Add `ENV GOTRACEBACK=single`"))
+    assert env.is_preferred and env.diagnostics and env.diagnostics[0].code == "go-runtime-not-detected"
+    shutil.copy(PROJECTS / "go-argfrom" / "Dockerfile", folder / "Dockerfile")  # both edits are for the original
+    out = apply_workspace_edit(env.edit)  # type: ignore[arg-type]
+    assert out[folder / "Dockerfile"] == expected("go-argfrom", "add-runtime-env.Dockerfile")
 
 
 async def test_upgrade_through_lsp(client: LanguageClient, tmp_path: Path) -> None:
@@ -158,7 +165,7 @@ async def test_docker_to_ko_and_refusal(client: LanguageClient, tmp_path: Path) 
     assert out[folder / "skaffold.yaml"] == expected("go-argfrom", "docker-to-ko.yaml")
     cgo = copy("go-cgo", tmp_path)
     uri2, mark2 = await open_file(client, cgo / "skaffold.yaml")
-    await diagnostics_with(client, uri2, "go-missing-gcflags", mark2)
+    await diagnostics_with(client, uri2, "unreferenced-artifact-image", mark2)
     actions = await actions_at(client, uri2, point(4, 6), [])
     refused = next(a for a in actions if "with ko" in a.title)
     assert refused.edit is None and refused.disabled is not None and "cgo is required" in refused.disabled.reason

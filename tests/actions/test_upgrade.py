@@ -8,7 +8,7 @@ import pytest
 
 from skaffold_ls.actions.base import Refused, Text
 from skaffold_ls.actions.upgrade import upgrade, value_templates
-from skaffold_ls.model_helpers import sanitize_image as sanitize
+from skaffold_ls.config.artifacts import sanitize_image as sanitize
 
 from .helpers import PROJECTS, STORE, apply_offer, errors_in, expect, offer
 

@@ -24,7 +24,9 @@ MINE = {
     "missing-kustomize-path", "duplicate-artifact-image", "unreferenced-artifact-image", "ko-without-go-mod",
     "ko-default-base", "go-missing-gcflags", "go-trimpath", "shell-form-entrypoint", "python-debug-support",
     "liveness-probe-debug", "debug-port-exposed", "invalid-activation-regex", "activation-double-negation",
-    "activation-negated-env-key", "profile-always-active", "images-not-pushed", "glob-too-broad", "invalid-port",
+    "activation-negated-env-key", "profile-always-active", "images-not-pushed", "go-runtime-not-detected",
+    "debug-runtime-not-detected", "debug-runtime-ambiguous", "go-stripped-binary", "go-optimised-build",
+    "glob-too-broad", "invalid-port",
 }
 
 
@@ -98,15 +100,19 @@ def test_severity_policy_and_schema_only_turns_checks_off() -> None:
 def test_good_projects_are_quiet() -> None:
     # the user's guide's Dockerfile already declares and uses SKAFFOLD_GO_GCFLAGS
     assert [c for c in codes(PROJECTS / "go-guide" / "skaffold.yaml") if c[1] in MINE] == []
-    assert [c for c in codes(PROJECTS / "go-monorepo" / "skaffold.yaml") if c[1] in MINE] == []
+    # gcflags right, but distroless/base sets no Go env var: skaffold would not debug it at all
+    assert [c for c in codes(PROJECTS / "go-monorepo" / "skaffold.yaml") if c[1] in MINE] == [
+        (5, "go-runtime-not-detected", "warning")]
 
 
 def test_ko_checks() -> None:
     found = codes(PROJECTS / "ko-app" / "skaffold.yaml")
     assert (8, "ko-default-base", "info") in found
     assert (13, "go-trimpath", "hint") in found  # launch-config maps the module path
+    assert (16, "go-stripped-binary", "warning") in found  # ldflags -s -w: Delve cannot load the binary
     assert (18, "images-not-pushed", "warning") in found
-    assert (21, "liveness-probe-debug", "info") in found  # exec probe, not relaxed by skaffold
+    # the exec probe is not relaxed by skaffold, but Delve cannot start on this binary anyway
+    assert "liveness-probe-debug" not in [c[1] for c in found]
 
 
 def test_ko_without_go_mod(tmp_path: Path) -> None:
@@ -153,8 +159,10 @@ def test_loopback() -> None:
     ("ko-app", "ko-default-base", "add-ko-from-image"),
     ("helm-chart", "debug-port-exposed", "loopback-address"),
     ("helm-chart", "liveness-probe-debug", "helm-debug-switch"),
-    ("go-argfrom", "go-missing-gcflags", "add-go-gcflags"),
     ("go-argfrom", "go-trimpath", "remove-trimpath"),
+    ("go-argfrom", "go-runtime-not-detected", "add-runtime-env"),
+    ("go-argfrom", "go-stripped-binary", "go-debug-ldflags"),
+    ("ko-app", "go-stripped-binary", "go-debug-ldflags"),
 ])
 def test_fix_removes_finding(tmp_path: Path, project: str, code: str, action: str) -> None:
     import shutil
@@ -174,7 +182,8 @@ def test_probes_in_kustomize_folders(tmp_path: Path) -> None:
     (tmp_path / "skaffold.yaml").write_text(
         "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: app\n"
         "manifests:\n  kustomize:\n    paths: [base]\n", encoding="utf-8")
-    (tmp_path / "Dockerfile").write_text('FROM alpine\nCMD ["/app"]\n', encoding="utf-8")
+    # a Go image skaffold recognises (only debugged containers' probes matter)
+    (tmp_path / "Dockerfile").write_text('FROM alpine\nENV GOTRACEBACK=single\nCMD ["/app"]\n', encoding="utf-8")
     (tmp_path / "base" / "kustomization.yaml").write_text("resources: [d.yaml]\n", encoding="utf-8")
     probe = "grpc: {port: 9000}"
     body = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n"

@@ -200,3 +200,20 @@ def test_describe_activation_for_code_lenses() -> None:
 ])
 def test_regex_equal_is_skaffolds(expected: str, actual: str, result: bool) -> None:
     assert regex_equal(expected, actual) is result
+
+
+def test_patches_never_change_the_document_they_patch() -> None:
+    # The loader applies a config's profiles every time it is reached (and the editor on every
+    # analysis, from documents cached by `Sources`): patching must copy, or an `add` lands twice.
+    doc = config(BASE + "profiles:\n- name: p\n  patches:\n"
+                        "  - {op: add, path: /manifests/rawYaml/1, value: extra/*.yaml}\n"
+                        "  - {op: replace, path: /build/artifacts/0/docker/dockerfile, value: D2}\n"
+                        "  - {op: move, from: /deploy/kubectl/defaultNamespace, path: /deploy/kubectl/ns}\n")
+    before = doc.plain()
+    for _ in range(2):
+        value, problems = apply_profiles(doc, ["p"], Path("/w/skaffold.yaml"))
+        assert problems == []
+        assert value.at("manifests", "rawYaml").plain() == ["k8s/*.yaml", "extra/*.yaml"]  # type: ignore[union-attr]
+        assert value.text_at("build", "artifacts", 0, "docker", "dockerfile") == "D2"
+        assert value.text_at("deploy", "kubectl", "ns") == "dev"
+    assert doc.plain() == before

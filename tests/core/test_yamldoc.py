@@ -13,7 +13,6 @@ from skaffold_ls.core.yamldoc import (
     Scalar,
     check_alias_budget,
     deref,
-    locate,
     merged_pairs,
     parse,
     to_python,
@@ -43,15 +42,6 @@ def test_syntax_error_keeps_the_model_before_it():
     data = to_python(doc.root)
     assert data["apiVersion"] == "skaffold/v4beta14"
     assert data["build"]["artifacts"][0]["image"] == "a"
-
-
-def test_locate_paths():
-    pf = parse("build:\n  artifacts:\n  - image: a\n    docker:\n      dockerfile: D\n")
-    doc = pf.documents[0]
-    loc = locate(doc, Pos(4, 8))
-    assert loc is not None and loc.path == ["build", "artifacts", 0, "docker", "dockerfile"] and loc.on_key
-    loc = locate(doc, Pos(4, 19))
-    assert loc is not None and loc.path[-1] == "dockerfile" and not loc.on_key
 
 
 def test_alias_bomb_is_refused_without_expanding():

@@ -320,7 +320,7 @@ def test_netcore_gets_a_kubectl_exec_configuration(ws: Path, bridge_run: Any) ->
                                           "runtime": "netcore", "workingDir": "/app", "ports": {}}]})
     run.wait_for(lambda e: e["event"] == "log" and "coreclr" in e["text"])
     cfg = entries(ws)["skaffold: dotnet-api"]
-    assert cfg["type"] == "coreclr" and cfg["processId"] == "1"
+    assert cfg["type"] == "coreclr" and cfg["processId"] == 1
     assert cfg["pipeTransport"]["pipeArgs"] == ["exec", "-i", "-n", "default", "-c", "api", "dotnet-7c9d5b6f4d-x2x9q", "--"]
     assert run.stop() == 0
 
@@ -347,7 +347,7 @@ def test_killed_bridge_still_stops_skaffold(ws: Path, bridge_run: Any) -> None:
     skaffold_pid = starting["pid"]
     run.proc.kill()
     run.proc.wait(10)
-    deadline = time.time() + 15
+    deadline = time.time() + 30  # generous: a loaded machine delays the stand-in's exit
     while (listening(ready["localPort"]) or os.path.exists(f"/proc/{skaffold_pid}")) and time.time() < deadline:
         time.sleep(0.1)
     assert not listening(ready["localPort"]), "the container stand-in survived the bridge"

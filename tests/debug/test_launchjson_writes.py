@@ -4,6 +4,7 @@ a full disk and a `.vscode` that points out of the workspace."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -18,13 +19,25 @@ OURS = {"name": "skaffold: app", "type": "go", "request": "attach", "mode": "rem
 THEIRS = {"name": "mine", "type": "node", "request": "launch"}
 
 
+def four_projects(tmp_path: Path) -> list[Path]:
+    """The Go guide's project four times, each building its own image (one entry each)."""
+    out = []
+    for i in range(4):
+        dest = tmp_path / f"app{i}"
+        shutil.copytree(PROJECTS / "go-guide", dest, ignore=shutil.ignore_patterns("expected"))
+        for f in (dest / "skaffold.yaml", dest / "k8s" / "pod.yaml"):
+            f.write_text(f.read_text().replace("skaffold-example", f"app{i}"))
+        out.append(dest)
+    return out
+
+
 def test_concurrent_writers_keep_every_entry(tmp_path: Path):
     """Four `launch-config --write` at once used to keep one or two of the four entries."""
-    projects = ["go-argfrom", "ko-app", "go-apk", "go-guide"]
+    projects = four_projects(tmp_path)
     for round_ in range(3):
         launch_json = tmp_path / f"round{round_}" / "launch.json"
         procs = [subprocess.Popen([sys.executable, "-m", "skaffold_ls", "launch-config", "--write",
-                                   "--workspace", str(PROJECTS / p), "--launch-json", str(launch_json)],
+                                   "--workspace", str(p), "--launch-json", str(launch_json)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for p in projects]
         for proc in procs:
             _, err = proc.communicate(timeout=120)

@@ -25,9 +25,13 @@ from typing import Any
 
 import pytest
 
+from skaffold_ls.config.debugging import DebugModel
+from skaffold_ls.config.project import load_project
 from skaffold_ls.debug.launchjson import read_launch_json
 from skaffold_ls.debug.mapping import expand_vscode_variables
 from skaffold_ls.debug.netcheck import listening
+from skaffold_ls.debug.offline import offline_configurations
+from tests.actions.helpers import analysis_of, apply_offer, offer
 from tests.debug.conftest import copy_fixture, go_build, go_env, marker_line
 from tests.debug.dapclient import attach_and_wait_hit
 
@@ -223,4 +227,180 @@ def test_python_breakpoint_hits_with_generated_config(tmp_path: Path, bridge_run
     assert frame is not None, "breakpoint not hit with the generated configuration"
     assert frame["line"] == line
     assert os.path.realpath(frame["source"]["path"]) == os.path.realpath(local_file)
+    assert run.stop() == 0
+
+
+# ---------------------------------------------------------------------------
+# issue 11: what `skaffold debug` will really do, checked against real Delve and debugpy.
+# The offline prediction (`check`, `launch-config`) and the bridge must agree with what the
+# debuggers do: a stripped binary really makes Delve exit, and after each quick fix the
+# breakpoint binds with the configuration we generate.
+
+
+def _codes(path: Path) -> list[str]:
+    return [f.code for f in analysis_of(path).findings]
+
+
+def _apply_fix(path: Path, action: str) -> None:
+    for target, body in apply_offer(offer(path, action), path).items():
+        Path(target).write_text(body, encoding="utf-8")
+
+
+def _offline(ws: Path) -> list[dict[str, Any]]:
+    return [r.configuration for r in offline_configurations(ws).configs if r.configuration is not None]
+
+
+def _dockerfile_go_flags(ws: Path, image: str) -> tuple[list[str], list[str]]:
+    """The -gcflags and -ldflags the Dockerfile's `go build` gets under `skaffold debug`."""
+    project = load_project(ws, env={})
+    model = DebugModel(project.artifacts)
+    art = next(a for a in project.artifacts if a.image == image)
+    go = model.predict(art).go
+    assert go is not None and go.build is not None
+    return go.build.gcflags, go.build.ldflags
+
+
+def _build_as_dockerfile(context: Path, remote: str, out: Path, env: dict[str, str], image: str,
+                         ws: Path | None = None) -> None:
+    """`go build` with the Dockerfile's own flags (SKAFFOLD_GO_GCFLAGS substituted), recording the
+    container's source paths (`-trimpath=LOCAL=>REMOTE` on the main module, as the COPY put them)."""
+    gcflags, ldflags = _dockerfile_go_flags(ws or context, image)
+    args = [f"-gcflags={g}" for g in gcflags] + [f"-gcflags=./...=-N -l -trimpath={context}=>{remote}"]
+    args += [f"-ldflags={ld}" for ld in ldflags] + ["-o", str(out), "."]
+    go_build(context, args, env)
+
+
+def _go_scenario(artifact: str, binary: Path, app_port: int, env: dict[str, str]) -> dict[str, Any]:
+    return {"pod": f"{artifact}-7c9d5b6f4d-x2x9q", "container": artifact, "artifact": artifact, "runtime": "go",
+            "workingDir": "/", "ports": {"dlv": 56268},
+            "process": {"argv": ["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
+                                 "--listen=127.0.0.1:{port}", str(binary)],
+                        "cwd": str(binary.parent), "showOutput": True,
+                        "env": {"PORT": str(app_port), "XDG_CONFIG_HOME": env["XDG_CONFIG_HOME"], "HOME": env["HOME"]}}}
+
+
+def _hit(cfg: dict[str, Any], ws: Path, source: Path, app_port: int, run: Any) -> dict[str, Any]:
+    expanded = expand_vscode_variables(cfg, ws)
+    line = marker_line(source)
+
+    def trigger() -> None:
+        urllib.request.urlopen(f"http://127.0.0.1:{app_port}/hit", timeout=5).read()
+
+    try:
+        frame = attach_and_wait_hit(expanded, str(source), line, trigger, wait=20)
+    except (TimeoutError, KeyError) as e:
+        out = [*[ev["text"] for ev in run.events if ev["event"] == "log"][-25:]]
+        raise AssertionError(f"{e}; last output:\n" + "\n".join(out)) from e
+    assert frame is not None, f"breakpoint not hit with {cfg}"
+    assert frame["line"] == line and os.path.realpath(frame["source"]["path"]) == os.path.realpath(source)
+    return frame
+
+
+def test_go_stripped_binary_warns_and_binds_after_the_fix(tmp_path: Path, go_tools: None, bridge_run: Any) -> None:
+    ws = copy_fixture("go-stripped", tmp_path / "ws")
+    env = go_env(tmp_path)
+    assert "go-stripped-binary" in _codes(ws / "skaffold.yaml")
+    assert _offline(ws) == []  # no configuration that could never connect
+    # what the warning predicts: Delve, started as skaffold starts it, cannot load the binary
+    stripped = tmp_path / "bin-stripped" / "app"
+    stripped.parent.mkdir()
+    _build_as_dockerfile(ws, "/src", stripped, env, "go-stripped")
+    dlv = subprocess.run(["dlv", "exec", "--headless", "--continue", "--accept-multiclient", "--api-version=2",
+                          f"--listen=127.0.0.1:{free_port()}", str(stripped)], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert dlv.returncode != 0 and "could not open debug info" in dlv.stderr + dlv.stdout
+    # the quick fix keeps -s -w for release builds and undoes them under `skaffold debug`
+    _apply_fix(ws / "skaffold.yaml", "go-debug-ldflags")
+    assert "${SKAFFOLD_GO_GCFLAGS:+-s=false -w=false}" in (ws / "Dockerfile").read_text()
+    assert "go-stripped-binary" not in _codes(ws / "skaffold.yaml")
+    [offline] = _offline(ws)
+    assert offline["substitutePath"] == [{"from": "${workspaceFolder}", "to": "/src"}]
+    binary = tmp_path / "bin" / "app"
+    binary.parent.mkdir()
+    _build_as_dockerfile(ws, "/src", binary, env, "go-stripped")
+    app_port = free_port()
+    run = bridge_run(ws, {"containers": [_go_scenario("go-stripped", binary, app_port, env)]})
+    _ready, cfg = _ready_config(run, ws, "go-stripped")
+    assert cfg["substitutePath"] == offline["substitutePath"]
+    _hit(cfg, ws, ws / "main.go", app_port, run)
+    assert run.stop() == 0
+
+
+def test_go_without_runtime_env_is_detected_after_the_fix(tmp_path: Path, go_tools: None, bridge_run: Any) -> None:
+    ws = copy_fixture("go-noenv", tmp_path / "ws")
+    env = go_env(tmp_path)
+    assert "go-runtime-not-detected" in _codes(ws / "skaffold.yaml")
+    assert _offline(ws) == []  # skaffold would run it without Delve: nothing to attach to
+    _apply_fix(ws / "skaffold.yaml", "add-runtime-env")
+    assert "ENV GOTRACEBACK=single" in (ws / "Dockerfile").read_text()
+    assert "go-runtime-not-detected" not in _codes(ws / "skaffold.yaml")
+    [offline] = _offline(ws)
+    assert offline["type"] == "go" and offline["port"] == 56268
+    binary = tmp_path / "bin" / "app"
+    binary.parent.mkdir()
+    _build_as_dockerfile(ws, "/src", binary, env, "go-noenv")
+    app_port = free_port()
+    run = bridge_run(ws, {"containers": [_go_scenario("go-noenv", binary, app_port, env)]})
+    _ready, cfg = _ready_config(run, ws, "go-noenv")
+    assert cfg["substitutePath"] == offline["substitutePath"] == [{"from": "${workspaceFolder}", "to": "/src"}]
+    _hit(cfg, ws, ws / "main.go", app_port, run)
+    assert run.stop() == 0
+
+
+def test_two_go_services_get_distinct_ports_and_both_bind(tmp_path: Path, go_tools: None, bridge_run: Any) -> None:
+    ws = copy_fixture("go-two", tmp_path / "ws")
+    env = go_env(tmp_path)
+    offline = _offline(ws)
+    assert [(c["name"], c["port"]) for c in offline] == [("skaffold: svc-a", 56268), ("skaffold: svc-b", 56269)]
+    containers, ports = [], {}
+    for name in ("a", "b"):
+        ctx = ws / "services" / name
+        binary = tmp_path / "bin" / name / "svc"
+        binary.parent.mkdir(parents=True)
+        _build_as_dockerfile(ctx, "/workspace", binary, env, f"svc-{name}", ws)
+        ports[name] = free_port()
+        containers.append(_go_scenario(f"svc-{name}", binary, ports[name], env))
+    run = bridge_run(ws, {"containers": containers})
+    written = {name: _ready_config(run, ws, f"svc-{name}")[1] for name in ("a", "b")}
+    # both pods expose dlv on 56268; the forwards (and the configurations) get distinct local ports
+    assert written["a"]["port"] != written["b"]["port"]
+    for name in ("a", "b"):
+        assert written[name]["substitutePath"] == [{"from": f"${{workspaceFolder}}/services/{name}", "to": "/workspace"}]
+        assert written[name]["substitutePath"] == next(c for c in offline if c["name"] == f"skaffold: svc-{name}")[
+            "substitutePath"]
+        _hit(written[name], ws, ws / "services" / name / "main.go", ports[name], run)
+    assert run.stop() == 0
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs Linux mount namespaces (root) to show the image folders")
+def test_python_source_folder_copied_outside_workdir(tmp_path: Path, bridge_run: Any) -> None:
+    ws = copy_fixture("python-svc", tmp_path / "ws")
+    image_app, image_svc = tmp_path / "image" / "app", tmp_path / "image" / "svc"  # what the COPYs put in the image
+    image_app.mkdir(parents=True)
+    shutil.copy(ws / "main.py", image_app / "main.py")
+    shutil.copytree(ws / "service", image_svc)
+    expected = [{"localRoot": "${workspaceFolder}/service", "remoteRoot": "/svc"},
+                {"localRoot": "${workspaceFolder}", "remoteRoot": "/app"}]
+    [offline] = _offline(ws)
+    assert offline["pathMappings"] == expected
+    scenario = {"containers": [{
+        "pod": "py-svc-6f7b8c9d5-k2j4h", "container": "py-svc", "artifact": "py-svc", "runtime": "python",
+        "workingDir": "/app", "ports": {"dap": 5678},
+        "process": {"argv": [sys.executable, "-Xfrozen_modules=off", "-m", "debugpy", "--listen", "127.0.0.1:{port}",
+                             "main.py"],
+                    "cwd": str(tmp_path), "env": {"PYTHONPATH": "/svc"},
+                    "mounts": {"/app": str(image_app), "/svc": str(image_svc)}, "containerCwd": "/app"},
+    }]}
+    run = bridge_run(ws, scenario)
+    _ready, cfg = _ready_config(run, ws, "py-svc")
+    assert cfg["pathMappings"] == expected
+    expanded = expand_vscode_variables(cfg, ws)
+    local_file = str(ws / "service" / "handler.py")
+    line = marker_line(ws / "service" / "handler.py")
+    # WORKDIR alone (what a WORKDIR-based guess writes) maps service/handler.py to /app/service/: no hit
+    naive = {**expanded, "pathMappings": [{"localRoot": str(ws), "remoteRoot": "/app"}]}
+    assert attach_and_wait_hit(naive, local_file, line, None, wait=3) is None, "WORKDIR-only mapping must not hit"
+    frame = attach_and_wait_hit(expanded, local_file, line, None, wait=20)
+    assert frame is not None, "breakpoint not hit with the generated configuration"
+    assert frame["line"] == line and os.path.realpath(frame["source"]["path"]) == os.path.realpath(local_file)
     assert run.stop() == 0

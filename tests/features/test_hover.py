@@ -104,7 +104,8 @@ def test_chart_values_in_set_values() -> None:
                                    "        setValues:\n          deb§ug: true\n          nope: 1\n        setValueTemplates:\n")
     assert md(text, led) == "Chart value **`debug`** of `charts/ledger`: default `false` (values.yaml, line 8)."
     assert md(text.replace("deb§ug", "debug").replace("nope", "no§pe"), led) == (
-        "`nope` is not set in `charts/ledger/values.yaml`: the chart has no default for it.")
+        "`nope` is not set in `charts/ledger/values.yaml`: the chart has no default for it.\n\n"
+        "Profiles: profile `debug` removes it.")  # its patch replaces the whole setValues
     assert "line 2" in (md(led.read_text().replace("image.repository:", "image.repo§sitory:"), led) or "")
 
 
@@ -140,9 +141,22 @@ def test_nested_set_values_key() -> None:
     led = ws("ledger", "skaffold.yaml")
     text = led.read_text().replace("        setValueTemplates:\n", "        setValues:\n          image:\n"
                                    "            reposi§tory: x\n        setValueTemplates:\n")
-    assert md(text, led) == "Chart value **`image.repository`** of `charts/ledger`: default `ledger` (values.yaml, line 2)."
+    assert (md(text, led) or "").split("\n\n")[0] == (
+        "Chart value **`image.repository`** of `charts/ledger`: default `ledger` (values.yaml, line 2).")
 
 
 def test_effective_default_where_skaffold_differs_from_its_schema() -> None:
     text = md(HEAD + "deploy:\n  logs:\n    pre§fix: auto\n") or ""
     assert "Default: `container` (the schema says `auto`)" in text
+
+
+def test_hover_says_what_each_profile_does_to_the_value() -> None:
+    text = md(HEAD + "build:\n  artifacts:\n  - image: a\n    docker:\n      dockerfile: Docker§file\n"
+                     "  local: {push: false}\ndeploy:\n  kubectl: {defaultNamespace: dev}\nprofiles:\n"
+                     "- name: dbg\n  patches:\n  - {op: replace, path: /build/artifacts/0/docker/dockerfile, "
+                     "value: Dockerfile.debug}\n- name: other\n  build:\n    tagPolicy: {sha256: {}}\n") or ""
+    assert "Profiles: profile `dbg` replaces it with `Dockerfile.debug` (patch 1, line 14)." in text
+    assert "`other`" not in text  # profiles that leave the value alone are not listed
+    gone = md(HEAD + "build:\n  artifacts: [{image: a}]\n  local:\n    pu§sh: false\n"
+                     "profiles:\n- name: gcb\n  build: {googleCloudBuild: {}}\n") or ""
+    assert "profile `gcb` removes it" in gone  # a one-of group is replaced whole

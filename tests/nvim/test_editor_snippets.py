@@ -153,6 +153,11 @@ def test_nvim_dap_reads_launch_config_output_with_the_documented_adapter(tmp_pat
     nvim = find_nvim(*NVIMS["nvim-0.11"])
     project = tmp_path / "project"
     shutil.copytree(PROJECTS / "go-argfrom", project)
+    # skaffold would not debug go-argfrom as it is (no Go env var, -ldflags "-s -w"): apply the fixes `check` offers
+    for action in ("add-runtime-env", "go-debug-ldflags"):
+        fixed = subprocess.run([sys.executable, "-m", "skaffold_ls", "fix", "--action", action, "--apply",
+                                "skaffold.yaml"], cwd=project, capture_output=True, text=True, timeout=120)
+        assert fixed.returncode == 0, fixed.stderr
     launch = project / ".vscode" / "launch.json"
     launch.parent.mkdir()
     # A launch.json the user already had, with their own entry and a whole-line comment.

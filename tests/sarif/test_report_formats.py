@@ -23,7 +23,7 @@ from skaffold_ls.actions import ACTION_NAMES
 from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.report_formats import (
     FileReport,
-    Tool,
+    SarifTool,
     escape_data,
     escape_property,
     github_command,
@@ -124,18 +124,18 @@ def test_sarif_fix_can_change_another_file_and_lists_every_checked_file(tmp_path
     run = log["runs"][0]
     uris = [a["location"]["uri"] for a in run["artifacts"] if a.get("roles") == ["analysisTarget"]]
     assert uris == ["skaffold.yaml", "clean/skaffold.yaml"]
-    (gc,) = [r for r in run["results"] if r["ruleId"] == "go-missing-gcflags"]
+    (gc,) = [r for r in run["results"] if r["ruleId"] == "go-runtime-not-detected"]
     (fix,) = gc["fixes"]
     (change,) = fix["artifactChanges"]
     target = run["artifacts"][change["artifactLocation"]["index"]]["location"]["uri"]
     assert target.endswith("Dockerfile") and (project / target).is_file()
-    assert any("SKAFFOLD_GO_GCFLAGS" in r["insertedContent"]["text"] for r in change["replacements"])
+    assert any("ENV GOTRACEBACK=single" in r["insertedContent"]["text"] for r in change["replacements"])
 
 
 def test_sarif_levels_follow_our_severities() -> None:
     lines = ["a: 1"]
     findings = [Finding(f"c-{s.label}", s, "m", Range.of(0, 0, 0, 1)) for s in Severity]
-    log = sarif_log([FileReport(Path("skaffold.yaml"), lines, findings)], Tool("skaffold-ls", "0"), {})
+    log = sarif_log([FileReport(Path("skaffold.yaml"), lines, findings)], SarifTool("skaffold-ls", "0"), {})
     assert [r["level"] for r in log["runs"][0]["results"]] == ["error", "warning", "note", "none"]
     # an undocumented code still gets a rule a consumer can show
     assert all(r["help"]["text"] for r in log["runs"][0]["tool"]["driver"]["rules"])
@@ -143,9 +143,9 @@ def test_sarif_levels_follow_our_severities() -> None:
 
 def test_sarif_paths_outside_the_working_directory_are_file_uris(tmp_path: Path):
     outside = tmp_path / "other dir" / "skaffold.yaml"
-    log = sarif_log([FileReport(outside, [""], [])], Tool("skaffold-ls", "0"), {}, root=tmp_path / "cwd")
+    log = sarif_log([FileReport(outside, [""], [])], SarifTool("skaffold-ls", "0"), {}, root=tmp_path / "cwd")
     assert log["runs"][0]["artifacts"][0]["location"] == {"uri": outside.as_uri()}
-    inside = sarif_log([FileReport(tmp_path / "a b" / "skaffold.yaml", [""], [])], Tool("skaffold-ls", "0"),
+    inside = sarif_log([FileReport(tmp_path / "a b" / "skaffold.yaml", [""], [])], SarifTool("skaffold-ls", "0"),
                        {}, root=tmp_path)
     assert inside["runs"][0]["artifacts"][0]["location"] == {"uri": "a%20b/skaffold.yaml",
                                                              "uriBaseId": "%SRCROOT%"}

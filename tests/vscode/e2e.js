@@ -2,13 +2,16 @@
 // usage: node e2e.js '<json spec>'   spec: {mode: problems|completion|debug, url, out, ...}
 // Prints one line `RESULT {"ok":bool,...}`; exit code 0 when ok.
 // Selectors as proven in ../shared/research/feasibility.md §5e/5f.
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { chromium } = require('playwright-core');
 
 const spec = JSON.parse(process.argv[2]);
 const T = (ms) => ms * (Number(process.env.E2E_TIME_SCALE) || 1);
 const log = (...a) => console.log(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const t0 = Date.now();
+let tNavigate = t0;
 
 let stage = 'start';
 function at(s) {
@@ -45,13 +48,46 @@ async function palette(page, text, rowText) {
   }
 }
 
+/** Opens a file from the explorer (as a user does in a fresh window); returns when it was clicked. */
 async function openFile(page, name) {
   at(`open ${name}`);
   const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await item.waitFor({ timeout: T(30000) });
+  const clicked = Date.now();
   await item.click();
   await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: T(30000) });
   await page.waitForSelector('.monaco-editor .view-lines', { timeout: T(30000) });
+  return clicked;
+}
+
+/** Opens a file anywhere in the workspace through Quick Open (Ctrl+P). */
+async function quickOpen(page, name) {
+  at(`quick open ${name}`);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ timeout: T(10000) });
+  await input.fill(name);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: T(15000) });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: T(15000) });
+}
+
+/** Lines of the extension's log files (code-server's user-data logs) containing `needle`. */
+function logLines(dir, needle) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (/Skaffold.*\.log$/.test(e.name)) {
+        out.push(...fs.readFileSync(p, 'utf8').split('\n').filter((l) => l.includes(needle)));
+      }
+    }
+  };
+  walk(dir);
+  return out;
 }
 
 async function goTo(page, line, col) {
@@ -78,16 +114,48 @@ function httpGet(url, timeoutMs) {
   });
 }
 
+// A fresh window: open the skaffold file from the explorer, time until its first diagnostic is
+// drawn (the error squiggle), then read the Problems panel. With spec.others: also open those
+// YAML files (not skaffold's), wait until the LSP trace shows their didOpen (they reached the
+// server), and read the Problems panel again.
 async function problems(page) {
-  await openFile(page, spec.file || 'skaffold.yaml');
+  const clicked = await openFile(page, spec.file || 'skaffold.yaml');
+  at('wait for the first diagnostic (error squiggle) in the editor');
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: T(60000) });
+  const shown = Date.now();
+  const timing = { openToDiagnosticMs: shown - clicked, loadToDiagnosticMs: shown - tNavigate, loadToOpenMs: clicked - tNavigate,
+    clickedAt: new Date(clicked).toISOString(), shownAt: new Date(shown).toISOString() };
+  log('first diagnostic:', JSON.stringify(timing));
   await page.keyboard.press('Control+Shift+M');
   at(`wait for a Problems row with ${spec.expect}`);
   const row = page.locator('.markers-panel .monaco-list-row', { hasText: spec.expect });
   await row.first().waitFor({ timeout: T(60000) });
   const text = (await row.first().innerText()).replace(/\s+/g, ' ');
   log('problems row:', text);
-  const all = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-  return { row: text, rows: all.map((r) => r.replace(/\s+/g, ' ')) };
+  const rowsNow = async () => (await page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' '));
+  const rows = await rowsNow();
+  const result = { row: text, rows, timing };
+  if (spec.others) {
+    // with "skaffold.trace.server": "messages" the client logs each notification it sends
+    const didOpens = () => logLines(spec.logsDir, "Sending notification 'textDocument/didOpen'").length;
+    for (const other of spec.others) {
+      const before = didOpens();
+      await quickOpen(page, other.split('/').pop());
+      at(`wait for the trace to show ${other} reaching the server`);
+      const deadline = Date.now() + T(20000);
+      while (didOpens() <= before) {
+        if (Date.now() > deadline) {
+          throw new Error(`${other} never reached the server (${before} didOpen in the trace, no new one)`);
+        }
+        await page.waitForTimeout(300);
+      }
+    }
+    await page.waitForTimeout(T(3000)); // diagnostics, if the server sent any, are drawn by now
+    await page.keyboard.press('Control+Shift+M');
+    result.rowsAfterOthers = await rowsNow();
+    result.squigglesInOthers = await page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').count();
+  }
+  return result;
 }
 
 async function completion(page) {
@@ -205,6 +273,44 @@ async function debug(page) {
   return { frames: frames.slice(0, 10), top, activeTab: tab.trim(), statusAfterStop: status.trim() };
 }
 
+// The Python extension (a stand-in) switches its interpreter: the language server restarts with it.
+async function interpreter(page) {
+  await openFile(page, spec.file);
+  at('wait for the first diagnostic');
+  await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: T(60000) });
+  const waitLog = async (needle, what) => {
+    at(`wait for the log to say ${what}`);
+    const deadline = Date.now() + T(30000);
+    for (;;) {
+      const lines = logLines(spec.logsDir, needle);
+      if (lines.length) {
+        return lines;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`the log never said ${what} (${needle})`);
+      }
+      await page.waitForTimeout(300);
+    }
+  };
+  const first = await waitLog(`starting: ${spec.first} `, 'the server started with the first interpreter');
+  await palette(page, 'Fake Python: Use Next Interpreter');
+  const restarted = await waitLog('restarting the language server: the Python interpreter changed', 'it restarts');
+  const second = await waitLog(`starting: ${spec.second} `, 'the server started with the second interpreter');
+  // the restarted server publishes the diagnostic again
+  await page.keyboard.press('Control+Shift+M');
+  const row = page.locator('.markers-panel .monaco-list-row', { hasText: spec.expect });
+  await row.first().waitFor({ timeout: T(30000) });
+  const rowText = (await row.first().innerText()).replace(/\s+/g, ' ');
+  const starts = logLines(spec.logsDir, 'starting: ');
+  // back to the first one: its probe result comes from the cache file, no Python run
+  await palette(page, 'Fake Python: Use Next Interpreter');
+  const cached = await waitLog(`probe of ${spec.first}: cached`, 'the first interpreter\'s probe came from the cache');
+  for (const deadline = Date.now() + T(30000); logLines(spec.logsDir, 'starting: ').length < 3 && Date.now() < deadline;) {
+    await page.waitForTimeout(300); // the third start, before the window goes away
+  }
+  return { first: first[0], restarted: restarted[0], second: second[0], starts, cached: cached[0], row: rowText };
+}
+
 function toast(page, text) {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
 }
@@ -305,10 +411,11 @@ async function pickers(page) {
   page.on('console', (m) => { if (m.type() === 'error' && !/404|Failed to load resource/.test(m.text())) { log('[console.error]', m.text().slice(0, 300)); } });
   let result = { ok: false };
   try {
+    tNavigate = Date.now();
     await page.goto(spec.url, { waitUntil: 'domcontentloaded', timeout: T(60000) });
     await page.waitForSelector('.monaco-workbench', { timeout: T(60000) });
     log('workbench ready');
-    const fn = { problems, completion, debug, consent, debugError, pickers }[spec.mode];
+    const fn = { problems, completion, debug, consent, debugError, pickers, interpreter }[spec.mode];
     const detail = await fn(page);
     result = { ok: true, mode: spec.mode, ms: Date.now() - t0, ...detail };
   } catch (e) {

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -70,6 +71,15 @@ def _npm_ci(where: Path) -> None:
     stamp.write_text(lock)
 
 
+def built_vsix() -> Path:
+    """The VSIX `npm run package` built for this machine's target (scripts/package.mjs)."""
+    from tests.vscode.test_bundle import host_target
+
+    vsix = EXT / "dist" / f"skaffold-ls-{host_target()}.vsix"
+    assert vsix.is_file(), f"{vsix} missing after npm run package"
+    return vsix
+
+
 class Tools:
     def __init__(self, chromium: str, code_server: Path, vsix: Path, timings: dict[str, float]):
         self.chromium = chromium
@@ -102,8 +112,7 @@ def tools() -> Iterator[Tools]:
     _npm_ci(EXT)
     r = _run(["npm", "run", "package"], EXT, 600, env={**os.environ, "PYTHON": sys.executable})
     assert r.returncode == 0, f"npm run package failed:\n{_tail(r.stdout + r.stderr, 40)}"
-    vsix = EXT / "dist" / "skaffold-ls.vsix"
-    assert vsix.is_file()
+    vsix = built_vsix()
     timings["build vsix"] = time.monotonic() - t
     tools = Tools(chromium, CS_DIR / "node_modules" / ".bin" / "code-server", vsix, timings)
     yield tools
@@ -182,11 +191,11 @@ class CodeServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(5)
 
-    def extension_logs(self) -> str:
-        """The extension's output channels as code-server saved them (for failure messages)."""
+    def extension_logs(self, lines: int = 30) -> str:
+        """The extension's output channels as code-server saved them (the last `lines` of each)."""
         out = []
         for f in sorted(self.ud.glob("logs/**/*Skaffold*.log")):
-            out.append(f"--- {f.name}\n{_tail(f.read_text(errors='replace'), 30)}")
+            out.append(f"--- {f.name}\n{_tail(f.read_text(errors='replace'), lines)}")
         return "\n".join(out) or "(no Skaffold output channel log found)"
 
 
@@ -234,25 +243,77 @@ manifests:
 """
 
 
-def test_problems_panel_shows_diagnostic(code_server, tools: Tools, tmp_path: Path) -> None:
-    ws = tmp_path / "ws-problems"
-    ws.mkdir()
+def k8s_manifest(i: int) -> str:
+    return (f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-{i}\nspec:\n  replicas: 1\n"
+            f"  selector:\n    matchLabels:\n      app: svc-{i}\n  template:\n    metadata:\n      labels:\n"
+            f"        app: svc-{i}\n    spec:\n      containers:\n      - name: app\n"
+            f"        image: example.com/app:{i}\n        ports:\n        - containerPort: 8080\n")
+
+
+GITHUB_WORKFLOW = """\
+name: ci
+on:
+  push:
+    branches: [main]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+    - uses: actions/checkout@v4
+    - run: skaffold build
+"""
+
+
+def project_workspace(ws: Path, manifests: int = 300) -> None:
+    """A repository as users have them: skaffold.yaml (with a mistake), many Kubernetes manifests
+    and a GitHub workflow, all YAML and none of it skaffold's but the one file."""
+    (ws / "k8s").mkdir(parents=True)
     (ws / "skaffold.yaml").write_text(SKAFFOLD_WITH_MISTAKE)
-    cs = code_server({"skaffold.validation.outdatedApiVersion": "off"})
+    for i in range(manifests):
+        (ws / "k8s" / f"deploy-{i:03d}.yaml").write_text(k8s_manifest(i))
+    (ws / ".github" / "workflows").mkdir(parents=True)
+    (ws / ".github" / "workflows" / "ci.yaml").write_text(GITHUB_WORKFLOW)
+
+
+OTHER_YAML = ["k8s/deploy-000.yaml", ".github/workflows/ci.yaml"]
+
+
+def test_problems_panel_shows_diagnostic(code_server, tools: Tools, tmp_path: Path) -> None:
+    """A fresh window on a repository with 300 Kubernetes manifests: skaffold.yaml's diagnostic is
+    drawn (time recorded: test-artifacts/vscode/first-diagnostic.json; repeated runs:
+    benchmarks/vscode_first_diagnostic.py), it is in the Problems panel; a manifest and a workflow
+    opened afterwards reach the server (every YAML file does) and get no diagnostics, and the
+    server's log has no errors."""
+    ws = tmp_path / "ws-problems"
+    project_workspace(ws)
+    # "messages": the log names each notification the client sends (the didOpens), nothing more
+    cs = code_server({"skaffold.validation.outdatedApiVersion": "off", "skaffold.trace.server": "messages"})
     cs.install()
     url = cs.start(ws)
     res = drive(tools, {"mode": "problems", "url": url, "out": str(ARTIFACTS / "a-problems.png"),
-                        "file": "skaffold.yaml", "expect": "dockr"})
+                        "file": "skaffold.yaml", "expect": "dockr", "others": OTHER_YAML,
+                        "logsDir": str(cs.ud / "logs")})
     assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+    (ARTIFACTS / "first-diagnostic.json").write_text(json.dumps(res["timing"], indent=1))
     row = str(res["row"])
     # the server's unknown-key diagnostic on `dockr`, attributed to skaffold-ls, at line 8
     assert "unknown key" in row and "dockr" in row, row
     assert "Ln 8" in row, row
     # the setting reached the server (initializationOptions / workspace/configuration): no outdated-apiVersion row
     assert not [r for r in res["rows"] if "apiVersion" in r], res["rows"]  # type: ignore[union-attr]
+    # the manifest and the workflow reached the server (e2e.js waited for a didOpen each in the
+    # trace) and got nothing: no Problems rows, no squiggles
+    after = res["rowsAfterOthers"]
+    assert any("dockr" in r for r in after), after  # type: ignore[union-attr]
+    assert not [r for r in after if "deploy-000" in r or "ci.yaml" in r], after  # type: ignore[union-attr]
+    assert res["squigglesInOthers"] == 0, res
+    logs = cs.extension_logs(lines=100000)
+    problems = [ln for ln in logs.splitlines()
+                if re.search(r"\[error\]|\[Error|Traceback|window/showMessage", ln)]
+    assert not problems, "\n".join(problems[:20])
     # served by the package inside the VSIX, not by a checkout or a pip install
     if not os.environ.get("SKAFFOLD_LS_E2E_SETTINGS"):
-        assert "with the bundled package" in cs.extension_logs(), cs.extension_logs()
+        assert "with the bundled package" in logs, cs.extension_logs()
 
 
 # line 8 is four spaces: inside the artifact, where a builder key goes
@@ -395,6 +456,46 @@ def test_debug_on_kubernetes_stops_at_breakpoint(code_server, tools: Tools, tmp_
                 os.kill(pid, signal.SIGKILL)
 
 
+# ---------------------------------------------------------------- the Python extension's interpreter
+
+FAKE_PYTHON_EXT = HERE / "fake-python-ext"
+
+
+def test_server_restarts_when_the_python_interpreter_changes(code_server, tools: Tools, tmp_path: Path) -> None:
+    """With the Python extension installed (a stand-in with its environments API), the server runs
+    on its active interpreter; selecting another one there restarts the server on that one;
+    switching back uses the cached probe of the first."""
+    fake = tmp_path / "fake-python.vsix"
+    src = tmp_path / "fake-python-ext"
+    shutil.copytree(FAKE_PYTHON_EXT, src)
+    r = _run([str(EXT / "node_modules" / ".bin" / "vsce"), "package", "--allow-missing-repository", "--skip-license",
+              "-o", str(fake)], src, 120)
+    assert r.returncode == 0, _tail(r.stdout + r.stderr)
+    # two interpreters: this Python, and the same one under another path (a symlink outside any venv)
+    other = tmp_path / "other-python" / "python3"
+    other.parent.mkdir()
+    other.symlink_to(Path(sys.executable).resolve())
+    first, second = sys.executable, str(other)
+    ws = tmp_path / "ws-interpreter"
+    ws.mkdir()
+    (ws / "skaffold.yaml").write_text(SKAFFOLD_WITH_MISTAKE)
+    cs = code_server({"skaffold.validation.outdatedApiVersion": "off"},
+                     {"FAKE_PYTHON_INTERPRETERS": os.pathsep.join([first, second])})
+    r = _run([str(tools.code_server), *cs.args, "--install-extension", str(fake), "--force"], cs.root, 180, env=cs.env)
+    assert r.returncode == 0, _tail(r.stdout + r.stderr)
+    cs.install()
+    url = cs.start(ws)
+    res = drive(tools, {"mode": "interpreter", "url": url, "out": str(ARTIFACTS / "f-interpreter-restart.png"),
+                        "file": "skaffold.yaml", "expect": "dockr", "first": first, "second": second,
+                        "logsDir": str(cs.ud / "logs")})
+    assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+    assert "the Python extension's interpreter" in str(res["first"]), res["first"]
+    assert "the Python extension's interpreter" in str(res["second"]), res["second"]
+    assert len(res["starts"]) == 2, res["starts"]  # type: ignore[arg-type]  # one start each, no other restart
+    assert "cached" in str(res["cached"]), res  # switching back: the probe cache (a file) answered
+    assert "unknown key" in str(res["row"]), res["row"]
+
+
 # ---------------------------------------------------------------- (d) failures are explained
 
 def test_workspace_python_needs_consent_and_bad_python_is_explained(code_server, tools: Tools, tmp_path: Path) -> None:
@@ -410,7 +511,9 @@ def test_workspace_python_needs_consent_and_bad_python_is_explained(code_server,
     assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
     assert bogus in str(res["prompt"])
     err = str(res["error"])
-    assert bogus in err and "not found" in err and "Fix:" in err, err
+    # one message: what was tried, and what to install (Python itself: everything else is in the VSIX)
+    assert bogus in err and "not found" in err and "Install Python 3.10 or newer" in err, err
+    assert "apt install python3" in err and "pip install" not in err, err
     assert "Open Settings" in res["buttons"], res["buttons"]  # type: ignore[operator]
 
 

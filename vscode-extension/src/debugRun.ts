@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Bridge, BridgeEvent, bridgeArgs, ReadyEvent } from './bridge';
 import { chooseDebugConfig, errorAction, errorLines, errorWithTail, phaseText } from './debugConfig';
-import { ToolResolver } from './server';
+import { debugMissingMessage } from './python';
+import { ToolResolver } from './tools';
 import { expandVariables } from './settings';
-import { EXCLUDE_GLOB, listProfiles, NAME_GLOB, orderFiles } from './skaffoldFiles';
+import { EXCLUDE_GLOB, isSkaffoldContent, listProfiles, NAME_GLOB, orderFiles } from './skaffoldFiles';
 
 const NO_PROFILE = '(no profile)';
 
@@ -73,7 +74,7 @@ export class DebugRunner implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document;
     const files = found.map((u) => u.fsPath);
     if (active && active.languageId === 'yaml' && active.uri.scheme === 'file'
-      && /^apiVersion:\s*["']?skaffold\//m.test(active.getText()) && !files.includes(active.uri.fsPath)) {
+      && isSkaffoldContent(active.getText()) && !files.includes(active.uri.fsPath)) {
       files.push(active.uri.fsPath);
     }
     const key = `skaffold.debug.file:${folder.uri.fsPath}`;
@@ -162,6 +163,12 @@ export class DebugRunner implements vscode.Disposable {
       if (a) {
         void vscode.commands.executeCommand('workbench.action.openSettings', 'skaffold.server');
       }
+      return;
+    }
+    const missing = tool.probe && debugMissingMessage(tool.probe);
+    if (missing) {
+      this.output.appendLine(missing);
+      void vscode.window.showErrorMessage(missing);
       return;
     }
     const rawSkaffold = await this.tools.trusted<string>('skaffold.path', folder.uri);

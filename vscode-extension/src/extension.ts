@@ -3,13 +3,15 @@
 import * as vscode from 'vscode';
 import { adapterEndpoint, DEBUG_TYPE } from './debugConfig';
 import { DebugRunner } from './debugRun';
-import { ServerManager, ToolResolver } from './server';
+import { ServerManager } from './server';
+import { ToolResolver } from './tools';
 
 let server: ServerManager | undefined;
 let runner: DebugRunner | undefined;
 
 export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
-  const serverOutput = vscode.window.createOutputChannel('Skaffold Language Server');
+  // A log channel: timestamps and levels, and the user's log level (Developer: Set Log Level)
+  const serverOutput = vscode.window.createOutputChannel('Skaffold Language Server', { log: true });
   const debugOutput = vscode.window.createOutputChannel('Skaffold Debug');
   const status = vscode.window.createStatusBarItem('skaffold.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'Skaffold';
@@ -18,14 +20,15 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
 
   const tools = new ToolResolver(ctx, serverOutput);
   runner = new DebugRunner(ctx, tools, debugOutput, status);
-  server = new ServerManager(ctx, tools, serverOutput, (text) => { status.tooltip = `${text}\nClick: Debug on Kubernetes`; });
-  ctx.subscriptions.push(runner, server);
+  server = new ServerManager(tools, serverOutput, (text) => { status.tooltip = `${text}\nClick: Debug on Kubernetes`; });
+  ctx.subscriptions.push(tools, runner, server);
 
   ctx.subscriptions.push(
     vscode.commands.registerCommand('skaffold.debugOnKubernetes', () => runner!.debugOnKubernetes()),
     vscode.commands.registerCommand('skaffold.stop', () => runner!.stop()),
     vscode.commands.registerCommand('skaffold.restartServer', async () => {
-      serverOutput.appendLine('[skaffold] restart requested');
+      serverOutput.info('restart requested: probing the interpreter again');
+      await tools.clearCache();
       await server!.restart();
     }),
     vscode.commands.registerCommand('skaffold.showOutput', () => debugOutput.show()),
@@ -59,9 +62,9 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
 
   // Last, and never allowed to throw out of activate().
   try {
-    void server.start().catch((e) => serverOutput.appendLine(`[skaffold] start failed: ${(e as Error).message}`));
+    void server.start().catch((e) => serverOutput.error(`start failed: ${(e as Error).message}`));
   } catch (e) {
-    serverOutput.appendLine(`[skaffold] start failed: ${(e as Error).message}`);
+    serverOutput.error(`start failed: ${(e as Error).message}`);
   }
 }
 

@@ -1,148 +1,30 @@
-// Glue: how to run skaffold-ls (trusted settings, Python discovery) and the language client.
-import * as path from 'node:path';
+// The language client: starts `skaffold-ls serve` (see tools.ts for how) for every YAML document.
+// The server itself tells skaffold configurations from other YAML (by name and content) and says
+// nothing about the rest, so the selector is simply "YAML": no workspace scan before the start,
+// and no restart when a file turns out to be a skaffold config.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
-import { bundleLayout, candidates, failureMessage, isFailure, resolvePython } from './python';
-import { Consent, expandVariables, trustedValue } from './settings';
-import { documentSelector, EXCLUDE_GLOB, isSkaffoldContent, isSkaffoldFileName } from './skaffoldFiles';
+import { expandVariables } from './settings';
+import { documentSelector } from './skaffoldFiles';
+import { ToolCommand, ToolResolver } from './tools';
 
 export const SECTION = 'skaffold';
 
-/** How to run `skaffold-ls <subcommand>`: command + argument prefix + environment. */
-export interface ToolCommand {
-  command: string;
-  prefix: string[];
-  env: NodeJS.ProcessEnv;
-  description: string;
-}
-
-export class ToolResolver {
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly log: vscode.OutputChannel) {}
-
-  private consent = (key: string): Consent => this.ctx.workspaceState.get<Consent>(key);
-
-  /** A setting naming an executable: user value, or a workspace value the user allowed once. */
-  async trusted<T>(setting: string, resource?: vscode.Uri): Promise<T | undefined> {
-    const [section, ...rest] = setting.split('.');
-    const cfg = vscode.workspace.getConfiguration(section, resource);
-    const key = rest.join('.');
-    const t = trustedValue<T>(setting, cfg.inspect<T>(key), this.consent);
-    if (!t.needsConsent) {
-      return t.value;
-    }
-    const shown = Array.isArray(t.needsConsent.value) ? (t.needsConsent.value as unknown[]).join(' ') : String(t.needsConsent.value);
-    const answer = await vscode.window.showWarningMessage(
-      `This workspace sets "${setting}" to "${shown}". Allow the Skaffold extension to run it?`,
-      'Allow', 'Don\'t Allow');
-    if (answer === undefined) {
-      return t.value; // dismissed: ask again next time
-    }
-    const value: Consent = answer === 'Allow' ? 'allow' : 'deny';
-    await this.ctx.workspaceState.update(t.needsConsent.key, value);
-    this.log.appendLine(`[skaffold] ${setting} from workspace settings: ${value}`);
-    return value === 'allow' ? t.needsConsent.value : t.value;
-  }
-
-  private async pythonExtensionInterpreter(resource?: vscode.Uri): Promise<string | undefined> {
-    const ext = vscode.extensions.getExtension('ms-python.python');
-    if (!ext) {
-      return undefined;
-    }
-    try {
-      const api = (ext.isActive ? ext.exports : await ext.activate()) as {
-        environments?: {
-          getActiveEnvironmentPath(r?: vscode.Uri): { path: string };
-          resolveEnvironment(p: { path: string } | string): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
-        };
-      };
-      const envs = api?.environments;
-      if (!envs) {
-        return undefined;
-      }
-      const active = envs.getActiveEnvironmentPath(resource);
-      const resolved = await envs.resolveEnvironment(active);
-      return resolved?.executable?.uri?.fsPath ?? active?.path;
-    } catch (e) {
-      this.log.appendLine(`[skaffold] Python extension API: ${(e as Error).message}`);
-      return undefined;
-    }
-  }
-
-  /** Resolve how to run skaffold-ls; throws an Error whose message says how to fix it. */
-  async resolve(resource?: vscode.Uri): Promise<ToolCommand> {
-    const explicit = await this.trusted<string[]>('skaffold.server.command', resource);
-    if (explicit && explicit.length) {
-      const [command, ...prefix] = explicit;
-      return { command, prefix, env: { ...process.env }, description: `skaffold.server.command: ${explicit.join(' ')}` };
-    }
-    const setting = await this.trusted<string>('skaffold.server.pythonPath', resource);
-    const fromExt = setting ? undefined : await this.pythonExtensionInterpreter(resource);
-    const layout = bundleLayout(this.ctx.extensionPath);
-    const bundled = path.join(this.ctx.extensionPath, 'bundled');
-    const r = await resolvePython(candidates(setting ? expandVariables(setting, resource?.fsPath) : undefined, fromExt), layout, bundled);
-    if (isFailure(r)) {
-      throw new Error(failureMessage(r));
-    }
-    return {
-      command: r.python,
-      prefix: ['-m', 'skaffold_ls'],
-      env: { ...process.env, PYTHONPATH: r.pythonPath, PYTHONUNBUFFERED: '1', PYTHONNOUSERSITE: '1' },
-      description: `${r.python} (Python ${r.probe.version.join('.')}, ${r.source}) -m skaffold_ls with the bundled package`,
-    };
-  }
-}
-
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
-  private readonly contentDetected = new Set<string>();
-  private scanned = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly tools: ToolResolver,
-    readonly output: vscode.OutputChannel, private readonly onState: (text: string, ok: boolean) => void) {
+  constructor(private readonly tools: ToolResolver, readonly output: vscode.LogOutputChannel, private readonly onState: (text: string, ok: boolean) => void) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('skaffold.server')) {
           this.scheduleRestart('server settings changed');
         }
       }),
-      vscode.workspace.onDidOpenTextDocument((d) => this.noticeDocument(d)),
+      tools.onDidChangeInterpreter((p) => this.scheduleRestart(`the Python interpreter changed to ${p}`)),
     );
-  }
-
-  /** A YAML file not named skaffold*.yaml whose content is a skaffold config: add it to the selector. */
-  private noticeDocument(d: vscode.TextDocument): void {
-    if (d.languageId !== 'yaml' || d.uri.scheme !== 'file' || isSkaffoldFileName(d.uri.fsPath)) {
-      return;
-    }
-    if (!this.contentDetected.has(d.uri.fsPath) && isSkaffoldContent(d.getText())) {
-      this.contentDetected.add(d.uri.fsPath);
-      this.scheduleRestart(`${d.uri.fsPath} is a skaffold file`);
-    }
-  }
-
-  private async scanWorkspace(): Promise<void> {
-    try {
-      const files = await vscode.workspace.findFiles('**/*.{yaml,yml}', EXCLUDE_GLOB, 300);
-      for (const f of files) {
-        if (isSkaffoldFileName(f.fsPath)) {
-          continue;
-        }
-        const bytes = await vscode.workspace.fs.readFile(f);
-        if (isSkaffoldContent(Buffer.from(bytes.subarray(0, 64 * 1024)).toString('utf8'))) {
-          this.contentDetected.add(f.fsPath);
-        }
-      }
-    } catch (e) {
-      this.output.appendLine(`[skaffold] workspace scan: ${(e as Error).message}`);
-    }
-    for (const d of vscode.workspace.textDocuments) {
-      if (d.languageId === 'yaml' && d.uri.scheme === 'file' && !isSkaffoldFileName(d.uri.fsPath) && isSkaffoldContent(d.getText())) {
-        this.contentDetected.add(d.uri.fsPath);
-      }
-    }
   }
 
   private settingsForServer(): Record<string, unknown> {
@@ -158,7 +40,7 @@ export class ServerManager implements vscode.Disposable {
     }
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      this.output.appendLine(`[skaffold] restarting the language server: ${reason}`);
+      this.output.info(`restarting the language server: ${reason}`);
       void this.restart();
     }, 700);
   }
@@ -172,17 +54,13 @@ export class ServerManager implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
-    if (!this.scanned) {
-      this.scanned = true;
-      await this.scanWorkspace();
-    }
     const folder = vscode.workspace.workspaceFolders?.[0];
     let tool: ToolCommand;
     try {
       tool = await this.tools.resolve(folder?.uri);
     } catch (e) {
       const msg = (e as Error).message;
-      this.output.appendLine(`[skaffold] ${msg}`);
+      this.output.error(msg);
       this.onState('Skaffold: server not running', false);
       void vscode.window.showErrorMessage(msg, 'Open Settings', 'Show Output').then((a) => {
         if (a === 'Open Settings') {
@@ -193,7 +71,7 @@ export class ServerManager implements vscode.Disposable {
       });
       return;
     }
-    this.output.appendLine(`[skaffold] starting: ${tool.description}`);
+    this.output.info(`starting: ${tool.description}`);
     const serverOptions: ServerOptions = {
       command: tool.command,
       args: [...tool.prefix, 'serve'],
@@ -201,7 +79,7 @@ export class ServerManager implements vscode.Disposable {
       options: { env: tool.env, cwd: folder?.uri.fsPath },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: documentSelector(this.contentDetected),
+      documentSelector: documentSelector(),
       outputChannel: this.output,
       traceOutputChannel: this.output,
       initializationOptions: { settings: this.settingsForServer() },
@@ -229,7 +107,7 @@ export class ServerManager implements vscode.Disposable {
       await client.start();
     } catch (e) {
       const msg = `Skaffold language server failed to start: ${(e as Error).message}`;
-      this.output.appendLine(`[skaffold] ${msg}`);
+      this.output.error(msg);
       void vscode.window.showErrorMessage(msg, 'Show Output').then((a) => a && this.output.show());
     }
   }
@@ -241,7 +119,7 @@ export class ServerManager implements vscode.Disposable {
       try {
         await c.stop(5000);
       } catch (e) {
-        this.output.appendLine(`[skaffold] stop: ${(e as Error).message}`);
+        this.output.warn(`stop: ${(e as Error).message}`);
       }
     }
   }

@@ -1,36 +1,24 @@
 // Which files are skaffold files, and which profiles they define. No `vscode` import.
-import * as path from 'node:path';
-
 /** Glob for skaffold files by name (skaffold.yaml, skaffold-dev.yml, skaffold.local.yaml, ...). */
 export const NAME_GLOB = '**/skaffold*.{yaml,yml}';
 export const EXCLUDE_GLOB = '**/{node_modules,.git,vendor,.venv}/**';
-
-export function isSkaffoldFileName(file: string): boolean {
-  return /^skaffold.*\.ya?ml$/i.test(path.basename(file));
-}
 
 /** A YAML document whose top-level apiVersion is skaffold/... (any document of a multi-doc file). */
 export function isSkaffoldContent(text: string): boolean {
   return /^apiVersion:[ \t]*["']?skaffold\/v\w+/m.test(text.slice(0, 64 * 1024));
 }
 
-/** The LSP document selector: skaffold files by name, plus files detected by content. */
-export function documentSelector(contentDetected: Iterable<string>): { scheme: string; language: string; pattern: string }[] {
-  const sel = [
-    { scheme: 'file', language: 'yaml', pattern: NAME_GLOB },
-    { scheme: 'untitled', language: 'yaml', pattern: '**/skaffold*' },
+/**
+ * The LSP document selector: every YAML document on disk or unsaved. The server recognises
+ * skaffold configurations itself (skaffold*.yaml, *.skaffold.yaml, or `apiVersion: skaffold/...`
+ * in any document) and publishes nothing for other YAML, so a Kubernetes manifest that turns
+ * into a skaffold config while typed needs no restart. Other schemes (git:, diff views) are left out.
+ */
+export function documentSelector(): { scheme: string; language: string }[] {
+  return [
+    { scheme: 'file', language: 'yaml' },
+    { scheme: 'untitled', language: 'yaml' },
   ];
-  for (const f of [...new Set(contentDetected)].sort()) {
-    if (!isSkaffoldFileName(f)) {
-      sel.push({ scheme: 'file', language: 'yaml', pattern: globEscape(f) });
-    }
-  }
-  return sel;
-}
-
-/** Escape glob metacharacters so an absolute path matches only itself. */
-export function globEscape(p: string): string {
-  return p.replace(/\\/g, '/').replace(/[*?[\]{}]/g, (c) => `[${c}]`);
 }
 
 /**

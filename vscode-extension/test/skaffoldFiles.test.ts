@@ -1,28 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { documentSelector, globEscape, isSkaffoldContent, isSkaffoldFileName, listProfiles, orderFiles } from '../src/skaffoldFiles';
-
-test('skaffold files by name', () => {
-  for (const f of ['/w/skaffold.yaml', '/w/sub/skaffold.yml', 'skaffold-dev.yaml', 'skaffold.local.YAML']) {
-    assert.ok(isSkaffoldFileName(f), f);
-  }
-  for (const f of ['/w/k8s/deploy.yaml', '/w/skaffold.json', '/w/my-skaffold.yaml']) {
-    assert.ok(!isSkaffoldFileName(f), f);
-  }
-});
+import { isSkaffoldContent, listProfiles, orderFiles } from '../src/skaffoldFiles';
 
 test('skaffold files by content, any document', () => {
   assert.ok(isSkaffoldContent('apiVersion: skaffold/v4beta11\nkind: Config\n'));
   assert.ok(isSkaffoldContent('# c\n---\napiVersion: "skaffold/v2beta28"\n'));
   assert.ok(!isSkaffoldContent('apiVersion: apps/v1\nkind: Deployment\n'));
   assert.ok(!isSkaffoldContent('  apiVersion: skaffold/v4beta1\n'));
-});
-
-test('document selector: name glob plus escaped content-detected paths', () => {
-  const sel = documentSelector(['/w/deploy/dev[1].yaml', '/w/skaffold.yaml', '/w/deploy/dev[1].yaml']);
-  assert.equal(sel[0].pattern, '**/skaffold*.{yaml,yml}');
-  assert.deepEqual(sel.slice(2).map((s) => s.pattern), ['/w/deploy/dev[[]1[]].yaml']);
-  assert.equal(globEscape('C:\\a\\{b}.yaml'), 'C:/a/[{]b[}].yaml');
 });
 
 test('listProfiles: block style, name not first, flow style, several documents, indent 0', () => {

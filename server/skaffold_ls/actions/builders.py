@@ -6,10 +6,12 @@ import json
 import re
 from pathlib import Path
 
-from skaffold_ls.actions.base import Text, disabled, file_edit
+from skaffold_ls.actions.base import Refused, Text, disabled, file_edit
 from skaffold_ls.actions.goimage import plan_ko
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.actions.upgrade import errors_added, upgrade
 from skaffold_ls.buildfiles import find_go_mod
+from skaffold_ls.config.nodes import ArtifactNode, artifacts, is_cluster_build
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
     insert_pair,
@@ -19,11 +21,12 @@ from skaffold_ls.core.textedit import (
     sequence_of,
     value_end,
 )
-from skaffold_ls.core.yamldoc import Scalar
+from skaffold_ls.core.yamldoc import Scalar, scalar_text
 from skaffold_ls.features.types import CodeAction, TextEdit
-from skaffold_ls.model_helpers import ArtifactNode, artifacts, is_cluster_build, scalar
+from skaffold_ls.schema.versions import sort_key
 
 KIND = "refactor.rewrite"
+KO_SINCE = "skaffold/v2beta26"  # the first apiVersion whose artifacts accept `ko`
 KO_DEFAULT_BASE = "cgr.dev/chainguard/static:latest"  # ko v0.18.1, as vendored by skaffold
 
 
@@ -67,19 +70,43 @@ def _docker_to_ko(ctx: ActionContext, art: ArtifactNode) -> Offer:
     if plan.refusal:
         return Offer(disabled(title, KIND, "docker-to-ko", plan.refusal), plan.notes, art.node.range)
     t = ctx.text
-    edit = replace_builder(t, art, "ko", plan.ko)
-    new = t.apply(edit).text
+    notes = list(plan.notes)
+    version = t.parsed.documents[art.doc_index].scalar_at("apiVersion")
+    target = art
+    if version is not None and version.value in ctx.feature.store.known_versions() \
+            and sort_key(version.value) < sort_key(KO_SINCE):
+        # ko artifacts do not exist in this apiVersion: upgrade the document first, in the same edit
+        try:
+            upgraded = upgrade(t.text, ctx.feature.store, documents=[art.doc_index])
+        except Refused as e:
+            return Offer(disabled(title, KIND, "docker-to-ko", f"`{version.value}` predates ko ({KO_SINCE}) and "
+                                                               f"upgrading it first is refused: {e}"),
+                         notes, art.node.range)
+        t = Text(upgraded.text)
+        found = next((a for a in artifacts(t.parsed.documents, ctx.folder) if (a.doc_index, a.section, a.index)
+                      == (art.doc_index, art.section, art.index)), None)
+        if found is None:
+            return Offer(disabled(title, KIND, "docker-to-ko", "the artifact moved while upgrading the apiVersion"),
+                         notes, art.node.range)
+        target = found
+        notes = [f"`{version.value}` predates ko ({KO_SINCE}): the document is upgraded to {upgraded.version} "
+                 "first, in the same edit", *upgraded.notes, *notes]
+    new = t.apply(replace_builder(t, target, "ko", plan.ko)).text
+    added = errors_added(ctx.text.text, new, art.doc_index, ctx.feature.store)
+    if added:
+        shown = "; ".join(f"line {e.range.start.line + 1}: {e.message}" for e in added[:3])
+        return Offer(disabled(title, KIND, "docker-to-ko", f"the result would not validate: {shown}"), notes,
+                     art.node.range)
     base = plan.ko.get("fromImage")
     if base:
         title += f" (fromImage {base})"
-    notes = list(plan.notes)
     if art.build_args:
         notes.append("docker buildArgs are dropped (they were used to read the Dockerfile)")
     sync = mapping_of(art.node.get("sync"))
     if sync is not None and sync.pair("infer") is not None:
         notes.append("`sync.infer` under ko only copies files below the package's `kodata` folder; Go source "
                      "changes rebuild the image")
-    action = CodeAction(title=title, kind=KIND, name="docker-to-ko", edit=file_edit(ctx.path, t.text, new))
+    action = CodeAction(title=title, kind=KIND, name="docker-to-ko", edit=file_edit(ctx.path, ctx.text.text, new))
     return Offer(action, notes, art.node.range)
 
 
@@ -95,17 +122,17 @@ def _ko_to_docker(ctx: ActionContext, art: ArtifactNode) -> Offer:
     values: dict[str, list[str]] = {}
     for key in ("env", "flags", "ldflags"):
         seq = sequence_of(ko.get(key)) if ko else None
-        values[key] = [s for s in (scalar(i) for i in (seq.items if seq else [])) if s is not None]
+        values[key] = [s for s in (scalar_text(i) for i in (seq.items if seq else [])) if s is not None]
     labels = mapping_of(ko.get("labels")) if ko else None
-    label_values = {p.key.value: scalar(p.value) or "" for p in (labels.pairs if labels else [])
+    label_values = {p.key.value: scalar_text(p.value) or "" for p in (labels.pairs if labels else [])
                     if isinstance(p.key, Scalar)}
     templated = [v for vs in values.values() for v in vs if _TEMPLATE.search(v)]
     templated += [v for v in label_values.values() if _TEMPLATE.search(v)]
     if templated:
         return Offer(disabled(title, KIND, name, f"`{templated[0]}` is a Go template skaffold expands for ko; "
                                                  "a Dockerfile cannot say the same"), [], art.node.range)
-    main = scalar(ko.get("main")) if ko else None
-    kdir = scalar(ko.get("dir")) if ko else None
+    main = scalar_text(ko.get("main")) if ko else None
+    kdir = scalar_text(ko.get("dir")) if ko else None
     if (art.image or "").startswith("ko://"):
         return Offer(disabled(title, KIND, name, "the image is a `ko://` import path; name the image first"))
     go_dir = (art.context / (kdir or ".")).resolve()
@@ -113,7 +140,7 @@ def _ko_to_docker(ctx: ActionContext, art: ArtifactNode) -> Offer:
     if gomod is None:
         return Offer(disabled(title, KIND, name, "no go.mod at the context: ko could not build this either"))
     notes: list[str] = []
-    base = scalar(ko.get("fromImage")) if ko else None
+    base = scalar_text(ko.get("fromImage")) if ko else None
     if not base:
         base = _ko_yaml_base(art.context) or KO_DEFAULT_BASE
         notes.append(f"no fromImage: the Dockerfile uses `{base}`, the base ko used")

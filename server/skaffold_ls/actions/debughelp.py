@@ -16,13 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from skaffold_ls.actions.base import Text, disabled, file_edit
-from skaffold_ls.actions.dockeredit import exec_form_edit, gcflags_edits, trimpath_edits
+from skaffold_ls.actions.dockeredit import (
+    debug_ldflags_edits,
+    exec_form_edit,
+    gcflags_edits,
+    runtime_env_edit,
+    trimpath_edits,
+)
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
 from skaffold_ls.buildfiles.charts import probe_switch
 from skaffold_ls.buildfiles.dockertext import DockerfileText
+from skaffold_ls.config.nodes import ArtifactNode, artifacts, config_sections
 from skaffold_ls.config.paths import glob_files
 from skaffold_ls.core import fsutil
-from skaffold_ls.core.findings import Range
+from skaffold_ls.core.findings import Finding, Range
 from skaffold_ls.core.textedit import (
     EditError,
     content_end,
@@ -37,9 +44,8 @@ from skaffold_ls.core.textedit import (
     sequence_of,
     value_end,
 )
-from skaffold_ls.core.yamldoc import Mapping, Sequence
+from skaffold_ls.core.yamldoc import Mapping, Sequence, scalar_text
 from skaffold_ls.features.types import CodeAction, TextEdit, WorkspaceEdit
-from skaffold_ls.model_helpers import ArtifactNode, artifacts, config_sections, scalar
 
 QUICKFIX = "quickfix"
 KIND = "refactor"
@@ -94,7 +100,7 @@ def _ko_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
     if flags is not None:
         flags_pair = ko.pair("flags") if ko else None
         for i, item in enumerate(flags.items):
-            if scalar(item) in ("-trimpath", "--trimpath", "-trimpath=true"):
+            if scalar_text(item) in ("-trimpath", "--trimpath", "-trimpath=true"):
                 new = t.apply(remove_item(t.lines, flags, i, flags_pair)).text
                 out.append(Offer(CodeAction(title=f"Remove -trimpath from ko flags of {art.label()}", kind=QUICKFIX,
                                             name="remove-trimpath", edit=file_edit(path, t.text, new)),
@@ -114,7 +120,7 @@ def _suggest_base(ctx: ActionContext, art: ArtifactNode) -> str:
     """A fromImage: another ko artifact's, else the old Dockerfile's final base, else ko's default."""
     for other in artifacts(ctx.text.parsed.documents, ctx.folder):
         if other.builder == "ko" and other.builder_mapping is not None:
-            v = scalar(other.builder_mapping.get("fromImage"))
+            v = scalar_text(other.builder_mapping.get("fromImage"))
             if v:
                 return v
     if art.context is not None and (art.context / "Dockerfile").is_file():
@@ -221,14 +227,14 @@ def port_forward_offers(ctx: ActionContext) -> list[Offer]:
         if not any(ctx.touches(Range(p.key.start, content_end(p.value))) for p in anchors):
             continue
         raw = sequence_of(get_path(root, ["manifests", "rawYaml"]))
-        patterns = [s for s in (scalar(i) for i in (raw.items if raw else [])) if s]
+        patterns = [s for s in (scalar_text(i) for i in (raw.items if raw else [])) if s]
         existing = set()
         pf = sequence_of(root.get("portForward"))
         for item in pf.items if pf else []:
             m = mapping_of(item)
             if m is not None:
-                existing.add(((scalar(m.get("resourceType")) or "").lower(), scalar(m.get("resourceName")),
-                              scalar(m.get("port"))))
+                existing.add(((scalar_text(m.get("resourceType")) or "").lower(), scalar_text(m.get("resourceName")),
+                              scalar_text(m.get("port"))))
         for res in manifest_resources(ctx.folder, patterns):
             rtype = res["kind"].lower()
             for port in res["ports"]:
@@ -271,7 +277,7 @@ def helm_releases(root: Mapping) -> list[tuple[list[str | int], str, int, Mappin
 
 def _profile_names(root: Mapping) -> set[str | None]:
     profiles = sequence_of(root.get("profiles"))
-    return {scalar(m.get("name")) for m in (mapping_of(i) for i in (profiles.items if profiles else []))
+    return {scalar_text(m.get("name")) for m in (mapping_of(i) for i in (profiles.items if profiles else []))
             if m is not None}
 
 
@@ -286,13 +292,13 @@ def helm_switch_offers(ctx: ActionContext) -> list[Offer]:
         for section, where, i, rel in helm_releases(root):
             if section or not ctx.touches(rel):
                 continue
-            chart = scalar(rel.get("chartPath"))
+            chart = scalar_text(rel.get("chartPath"))
             if not chart or "{{" in chart:
                 continue
             sw = probe_switch(ctx.folder / chart)
             if sw is None:
                 continue
-            name = scalar(rel.get("name")) or chart
+            name = scalar_text(rel.get("name")) or chart
             values = mapping_of(rel.get("setValues"))
             if values is not None and values.pair(sw[0]) is not None:
                 continue
@@ -371,4 +377,72 @@ def check_fixes(ctx: ActionContext) -> list[Offer]:
     return out
 
 
-PROVIDERS.extend([artifact_helpers, port_forward_offers, helm_switch_offers, check_fixes])
+# ---------------------------------------------------------------------------
+# `skaffold debug` will not work: runtime not detected, stripped Go binaries (issue 11)
+
+
+def debug_runtime_fixes(ctx: ActionContext) -> list[Offer]:
+    out: list[Offer] = []
+    for f in ctx.diagnostics:
+        data = f.data or {}
+        if f.code in ("go-runtime-not-detected", "debug-runtime-not-detected") and data.get("env"):
+            out.extend(_runtime_env_offer(f, data))
+        elif f.code == "go-stripped-binary" and data.get("dockerfile"):
+            out.extend(_ldflags_offer(f, data))
+        elif f.code == "go-stripped-binary" and data.get("ko"):
+            out.extend(_ko_ldflags_offer(ctx, f))
+    return out
+
+
+def _runtime_env_offer(f: Finding, data: dict[str, Any]) -> list[Offer]:
+    name, value = str(data["env"]), str(data.get("value", ""))
+    title = f"Add `ENV {name}={value}` to the final stage so `skaffold debug` recognises the image"
+    dt = DockerfileText.read(Path(str(data["dockerfile"])))
+    if dt is None:
+        return [Offer(disabled(title, QUICKFIX, "add-runtime-env", "cannot read the Dockerfile", [f]))]
+    edit = runtime_env_edit(dt, int(data["stage_line"]), name, value)
+    if isinstance(edit, str):
+        return [Offer(disabled(title, QUICKFIX, "add-runtime-env", edit, [f]))]
+    return [Offer(CodeAction(title=title, kind=QUICKFIX, name="add-runtime-env", diagnostics=[f], preferred=True,
+                             edit=WorkspaceEdit(changes={dt.path: [edit]})),
+                  [f"skaffold's {data.get('runtime')} transformer looks for `{name}` in the image's env"], f.range)]
+
+
+def _ldflags_offer(f: Finding, data: dict[str, Any]) -> list[Offer]:
+    title = "Keep Go debug info under `skaffold debug` (undo -ldflags -s/-w when SKAFFOLD_GO_GCFLAGS is set)"
+    dt = DockerfileText.read(Path(str(data["dockerfile"])))
+    build = next((b for s in dt.df.stages for b in s.go_builds if b.line == data.get("line")), None) if dt else None
+    if dt is None or build is None:
+        return [Offer(disabled(title, QUICKFIX, "go-debug-ldflags", "cannot find the `go build` in the Dockerfile",
+                               [f]))]
+    edits = debug_ldflags_edits(dt, build)
+    if isinstance(edits, str):
+        return [Offer(disabled(title, QUICKFIX, "go-debug-ldflags", edits, [f]))]
+    return [Offer(CodeAction(title=title, kind=QUICKFIX, name="go-debug-ldflags", diagnostics=[f], preferred=True,
+                             edit=WorkspaceEdit(changes={dt.path: edits})),
+                  ["release builds keep `-s -w`; under `skaffold debug` the linker's later `-s=false -w=false` win"],
+                  f.range)]
+
+
+def _ko_ldflags_offer(ctx: ActionContext, f: Finding) -> list[Offer]:
+    t = ctx.text
+    path = ctx.path or Path("untitled:skaffold.yaml")
+    for art in artifacts(t.parsed.documents, ctx.folder):
+        ko = art.builder_mapping if art.builder == "ko" else None
+        seq = sequence_of(ko.get("ldflags")) if ko else None
+        for i, item in enumerate(seq.items if seq else []):
+            if item.range != f.range:
+                continue
+            words = [w for w in (scalar_text(item) or "").split() if w.lstrip("-").partition("=")[0] not in ("s", "w")]
+            if words:
+                edit = TextEdit(Range(item.start, content_end(item)), render_scalar(" ".join(words)))
+            else:
+                assert ko is not None and seq is not None
+                edit = remove_item(t.lines, seq, i, ko.pair("ldflags"))
+            return [Offer(CodeAction(title="Drop -s/-w from ko ldflags (Delve needs DWARF)", kind=QUICKFIX,
+                                     name="go-debug-ldflags", diagnostics=[f], preferred=True,
+                                     edit=file_edit(path, t.text, t.apply(edit).text)), [], f.range)]
+    return []
+
+
+PROVIDERS.extend([artifact_helpers, port_forward_offers, helm_switch_offers, check_fixes, debug_runtime_fixes])

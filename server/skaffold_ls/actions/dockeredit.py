@@ -69,3 +69,53 @@ def exec_form_edit(dt: DockerfileText, cmd: Command, keyword: str) -> TextEdit |
     if m is None:
         return None
     return TextEdit(Range(Pos(first, len(m.group(1))), Pos(last, len(dt.lines[last]))), new)
+
+
+# ---------------------------------------------------------------------------
+# `skaffold debug` runtime detection and Go debug info (issue 11)
+
+DEBUG_LDFLAGS = "${SKAFFOLD_GO_GCFLAGS:+-s=false -w=false}"
+_LDFLAGS = re.compile(r"""(?P<flag>--?ldflags)(?P<sep>=|\s+)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'\\]+))""")
+
+
+def runtime_env_edit(dt: DockerfileText, stage_line: int, name: str, value: str) -> TextEdit | str:
+    """`ENV name=value` right after the FROM of the stage starting at `stage_line` (or why not)."""
+    lines = dt.lines
+    rng = instruction_lines(lines, stage_line)
+    if not rng or not re.match(r"^\s*FROM\b", lines[rng[0]], re.I):
+        return f"line {stage_line} of {dt.path.name} is not a FROM instruction"
+    last = rng[-1]
+    indent = lines[rng[0]][: len(lines[rng[0]]) - len(lines[rng[0]].lstrip())]
+    at = Pos(last, len(lines[last]))
+    text = (f"\n{indent}# marks the image's runtime for `skaffold debug` (https://skaffold.dev/docs/workflows/debug/)"
+            f"\n{indent}ENV {name}={value}")
+    return TextEdit(Range(at, at), text)
+
+
+def debug_ldflags_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit] | str:
+    """Keep DWARF under `skaffold debug`: `-ldflags="-s -w"` gets `${SKAFFOLD_GO_GCFLAGS:+-s=false -w=false}`
+    appended (the linker's later flags win; skaffold sets SKAFFOLD_GO_GCFLAGS only when debugging),
+    and the stage declares `ARG SKAFFOLD_GO_GCFLAGS` so the shell sees it."""
+    lines = dt.lines
+    edits: list[TextEdit] = []
+    for i in instruction_lines(lines, build.line):
+        for m in _LDFLAGS.finditer(lines[i]):
+            content = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None \
+                else m.group("bare")
+            if "SKAFFOLD_GO_GCFLAGS" in content:
+                return "the -ldflags already depend on SKAFFOLD_GO_GCFLAGS"
+            if m.group("sq") is not None and "$" in content:
+                return "the -ldflags are single-quoted and use variables; edit them by hand"
+            new = f'{m.group("flag")}{m.group("sep")}"{content} {DEBUG_LDFLAGS}"'
+            edits.append(TextEdit(Range(Pos(i, m.start()), Pos(i, m.end())), new))
+    if not edits:
+        return "could not find -ldflags on the RUN lines"
+    stage = dt.df.stage_of(build)
+    if "SKAFFOLD_GO_GCFLAGS" not in stage.args:
+        run_line = build.line - 1
+        indent = lines[run_line][: len(lines[run_line]) - len(lines[run_line].lstrip())]
+        at = Pos(run_line, 0)
+        edits.append(TextEdit(Range(at, at),
+                              f"{indent}# `skaffold debug` sets SKAFFOLD_GO_GCFLAGS; it also keeps DWARF in -ldflags\n"
+                              f"{indent}ARG SKAFFOLD_GO_GCFLAGS\n"))
+    return edits

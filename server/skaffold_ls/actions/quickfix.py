@@ -6,7 +6,7 @@ from typing import Any
 
 from skaffold_ls.actions.base import Refused, Text, disabled, file_edit, find_pair
 from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
-from skaffold_ls.actions.upgrade import _pass_loop, _patch_items, _strategies, _v3alpha1_edit
+from skaffold_ls.actions.upgrade import v3alpha1_moves
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (
     EditError,
@@ -83,11 +83,7 @@ def _move(ctx: ActionContext, f: Finding, di: int, mapping: Mapping, key: str, d
     definition = data.get("definition")
     t = ctx.text
     if (definition, key) in V3ALPHA1_MOVES:
-        strategies = _strategies(t, di)
-        moved = _pass_loop(t, di, lambda tt, d: _v3alpha1_edit(tt, d, upgrading=False))
-        edits = _patch_items(moved, di, strategies, upgrading=False)
-        if edits:
-            moved = moved.apply(*edits)
+        moved = v3alpha1_moves(t, di, upgrading=False)
         if moved.text == t.text:
             return []
         path = ctx.path or _untitled()

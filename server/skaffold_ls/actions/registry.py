@@ -31,6 +31,8 @@ ACTION_NAMES: dict[str, str] = {
     "set-local-push": "set build.local.push: true so the cluster can pull the images",
     "add-ko-from-image": "set ko.fromImage explicitly",
     "loopback-address": "forward a debugger port on 127.0.0.1 only",
+    "add-runtime-env": "add the ENV that makes `skaffold debug` recognise the image's runtime (e.g. GOTRACEBACK)",
+    "go-debug-ldflags": "keep DWARF under `skaffold debug`: undo -ldflags -s/-w when SKAFFOLD_GO_GCFLAGS is set",
 }
 
 

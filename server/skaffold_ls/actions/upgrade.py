@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from skaffold_ls.actions.base import Refused, Text
 from skaffold_ls.analysis import AnalysisOptions, analyze
+from skaffold_ls.config.artifacts import sanitize_image
+from skaffold_ls.config.nodes import config_sections
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (
     Commented,
@@ -46,9 +48,8 @@ from skaffold_ls.core.textedit import (
     sequence_of,
     trailing_comment,
 )
-from skaffold_ls.core.yamldoc import Mapping, Scalar, deref
+from skaffold_ls.core.yamldoc import Mapping, Scalar, deref, scalar_text
 from skaffold_ls.features.types import TextEdit
-from skaffold_ls.model_helpers import config_sections, sanitize_image, scalar
 from skaffold_ls.schema.store import SchemaStore
 from skaffold_ls.schema.versions import sort_key
 
@@ -77,7 +78,7 @@ def release_strategy(release: Mapping) -> str:
         return "fqn"
     helm = mapping_of(st.get("helm"))
     if st.pair("helm") is not None:
-        explicit = scalar(helm.get("explicitRegistry")) if helm is not None else None
+        explicit = scalar_text(helm.get("explicitRegistry")) if helm is not None else None
         return "helm+explicitRegistry" if explicit in ("true", "True", "TRUE") else "helm"
     return "fqn"
 
@@ -96,7 +97,7 @@ def _flatten(node: object, prefix: str = "", lines: list[str] | None = None,
         if sub is not None:
             out.update(_flatten(sub, key + ".", lines, comments))
         else:
-            v = scalar(p.value)
+            v = scalar_text(p.value)
             if v is not None:
                 out[key] = v
                 c = trailing_comment(lines, p.value) if lines is not None else None
@@ -230,7 +231,7 @@ def _v3alpha1_edit(t: Text, di: int, upgrading: bool = True) -> TextEdit | None:
                 for p in k.pairs:
                     key = p.key.value if isinstance(p.key, Scalar) else "?"
                     if kubectl_m is not None and kubectl_m.pair(key) is not None:
-                        mine, theirs = scalar(kubectl_m.get(key)), scalar(p.value)
+                        mine, theirs = scalar_text(kubectl_m.get(key)), scalar_text(p.value)
                         if mine is not None and mine == theirs:
                             return remove_pair(t.lines, k, p, kp)
                         raise Refused(
@@ -292,8 +293,8 @@ def _patch_items(t: Text, di: int, strategies: dict[tuple[int | None, int], str]
                 at = 1 if upgrading else 2
                 idx = int(ao.group(at))
                 strategy = strategies.get((int(prefix[1]), idx), strategies.get((None, idx), "fqn"))
-                op = scalar(m.get("op")) or "replace"
-                image = scalar(m.get("value")) or ""
+                op = scalar_text(m.get("op")) or "replace"
+                image = scalar_text(m.get("value")) or ""
                 for k, v in value_templates(ao.group(at + 1).replace("/", "."), image, strategy).items():
                     if upgrading:  # helm moves to manifests; deploy keeps its own copy
                         rewritten.append(_set_value_template_patch(op, "manifests", idx, k, v))
@@ -350,18 +351,24 @@ def _kpt_refusal(t: Text, di: int) -> None:
                           "`manifests.kpt` + `deploy.kpt` by hand")
 
 
+def v3alpha1_moves(t: Text, di: int, upgrading: bool = True) -> Text:
+    """skaffold's v2beta29 -> v3alpha1 moves (kubectl manifests, kustomize, helm image
+    overrides) and the profile patches that follow them, as text edits. Not `upgrading`:
+    only what no longer exists moves (the `move-field` quick fix on a current config)."""
+    strategies = _strategies(t, di)
+    t = _pass_loop(t, di, lambda tt, d: _v3alpha1_edit(tt, d, upgrading=upgrading))
+    edits = _patch_items(t, di, strategies, upgrading=upgrading)
+    return t.apply(*edits) if edits else t
+
+
 def step_v3alpha1(t: Text, di: int) -> StepResult:
     _kpt_refusal(t, di)
     notes: list[str] = []
-    strategies = _strategies(t, di)
-    t = _pass_loop(t, di, _v3alpha1_edit)
-    edits = _patch_items(t, di, strategies)
-    if edits:
-        t = t.apply(*edits)
+    t = v3alpha1_moves(t, di)
     for _prefix, cfg in config_sections(t.root(di)):
         patches = sequence_of(cfg.get("patches"))
         for item in patches.items if patches else []:
-            p = scalar(mapping_of(item).get("path")) if mapping_of(item) else None  # type: ignore[union-attr]
+            p = scalar_text(mapping_of(item).get("path")) if mapping_of(item) else None  # type: ignore[union-attr]
             if p and p.startswith("/deploy/kpt"):
                 notes.append(f"patch `{p}` targets `deploy.kpt`; skaffold leaves it as is too: check it by hand")
     return StepResult(t.text, notes)
@@ -377,10 +384,10 @@ def _v4beta1_edit(t: Text, di: int) -> TextEdit | None:
             continue
         if get_path(cfg, ["manifests", "remoteManifests"]) is None:
             seq = sequence_of(rp.value)
-            ctx = scalar(deploy.get("kubeContext"))
+            ctx = scalar_text(deploy.get("kubeContext"))
             items: list[dict[str, object]] = []
             for item in seq.items if seq else []:
-                s = scalar(item)
+                s = scalar_text(item)
                 if s is None:
                     continue
                 comment = trailing_comment(t.lines, item)
@@ -470,6 +477,11 @@ def upgrade(text: str, store: SchemaStore, target: str | None = None, one_step: 
     if not changed:
         raise Refused(f"nothing to upgrade: already at {target or latest}")
     return UpgradeResult(t.text, reached, notes)
+
+
+def errors_added(before: str, after: str, di: int, store: SchemaStore) -> list[Finding]:
+    """Schema errors of document `di` in `after` that `before` did not have (each against its own apiVersion)."""
+    return _new_errors(Text(after), di, store, _error_keys(Text(before), di, store))
 
 
 def _errors_in(t: Text, di: int, store: SchemaStore) -> list[Finding]:

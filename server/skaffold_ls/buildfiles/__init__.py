@@ -14,7 +14,7 @@ from skaffold_ls.buildfiles.dockerfile import (
     parse_dockerfile,
     parse_dockerfile_text,
 )
-from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod, parse_go_mod, read_go_mod
+from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod, local_modules, parse_go_mod, read_go_mod
 
 __all__ = [
     "Command",
@@ -25,6 +25,7 @@ __all__ = [
     "GoMod",
     "Stage",
     "find_go_mod",
+    "local_modules",
     "parse_dockerfile",
     "parse_dockerfile_text",
     "parse_go_mod",

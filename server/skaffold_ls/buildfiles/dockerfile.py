@@ -103,6 +103,17 @@ class GoBuild:
         return self.packages[0] if self.packages else "."
 
 
+@dataclass(frozen=True)
+class DotnetBuild:
+    """One `dotnet build` or `dotnet publish` in a RUN instruction."""
+
+    stage_index: int
+    line: int  # 1-based line of the RUN instruction
+    dir: str  # absolute directory it runs in
+    configuration: str | None  # `-c` / `--configuration` value (None: the default, Debug)
+    output: str | None  # absolute `-o` path
+
+
 @dataclass
 class Stage:
     index: int
@@ -114,13 +125,16 @@ class Stage:
     workdir: str = "/"  # effective WORKDIR at the end of the stage
     workdir_explicit: bool = False  # a WORKDIR instruction (here or in the parent stage) set it
     env: dict[str, str] = field(default_factory=dict)
+    env_lines: dict[str, int] = field(default_factory=dict)  # ENV name -> 1-based line that set it
     args: dict[str, str | None] = field(default_factory=dict)  # ARG declared in this stage
     copies: list[CopyInstruction] = field(default_factory=list)
     go_builds: list[GoBuild] = field(default_factory=list)
     runs: list[tuple[int, str]] = field(default_factory=list)  # (line, shell text)
     entrypoint: Command | None = None
     cmd: Command | None = None
+    cmd_cleared: bool = False  # an ENTRYPOINT here (or in a parent stage) dropped the base image's CMD
     exposed: list[str] = field(default_factory=list)
+    dotnet_builds: list[DotnetBuild] = field(default_factory=list)
 
     @property
     def context_copies(self) -> list[CopyInstruction]:
@@ -191,6 +205,37 @@ class Dockerfile:
         return self.stages[build.stage_index]
 
 
+_BOOL_FALSE = ("false", "0", "f", "F", "FALSE", "False")
+
+
+def dwarf_stripping_flags(ldflags: list[str]) -> list[str]:
+    """The linker flags among `-ldflags` values that leave the binary without DWARF (`-s`, `-w`).
+
+    Later flags win, as in Go's flag package (`-s -w -s=false -w=false` keeps DWARF).
+    `-s` drops DWARF too on Linux (before Go 1.22 the ELF linker skipped DWARF under -s;
+    since 1.22 `-s` implies `-w`), unless `-w=0` follows it (Go >= 1.22).
+    """
+    state: dict[str, bool] = {}
+    explicit_w = False
+    for value in ldflags:
+        try:
+            words = shlex.split(value)
+        except ValueError:
+            words = value.split()
+        for w in words:
+            name, eq, val = w.lstrip("-").partition("=")
+            if not w.startswith("-") or name not in ("s", "w"):
+                continue
+            on = not (eq and val in _BOOL_FALSE)
+            state[name] = on
+            if name == "w":
+                explicit_w = True
+    out = [f"-{n}" for n in ("s", "w") if state.get(n)]
+    if out == ["-s"] and explicit_w:
+        return []  # `-s -w=0`: symbol table gone, DWARF kept (Go >= 1.22)
+    return out
+
+
 def image_repository(image: str) -> str:
     """`docker.io/library/golang:1.19@sha256:..` → `golang`."""
     ref = image.split("@", 1)[0]
@@ -241,6 +286,7 @@ def parse_dockerfile_text(
     cur: Stage | None = None
     scope: dict[str, str | None] = {}  # variables visible in the current stage
 
+    cmd_set_here = False  # a CMD in the current stage (an ENTRYPOINT after it keeps it)
     for ins in instructions:
         kind = ins["instruction"].upper()
         value: str = ins["value"]
@@ -259,6 +305,7 @@ def parse_dockerfile_text(
             cur = _new_stage(value, line, len(stages), stages, global_args, build_args)
             stages.append(cur)
             scope = dict(cur.env)
+            cmd_set_here = False
             continue
         if cur is None:
             continue
@@ -269,6 +316,7 @@ def parse_dockerfile_text(
         elif kind == "ENV":
             for k, v in _parse_env(value):
                 cur.env[k] = substitute(v, variables)
+                cur.env_lines[k] = line
         elif kind in ("COPY", "ADD"):
             cp = _parse_copy(kind, value, line, cur.workdir, variables)
             if cp is not None:
@@ -277,13 +325,17 @@ def parse_dockerfile_text(
             shell = _strip_run_flags(value)
             cur.runs.append((line, shell))
             cur.go_builds.extend(_find_go_builds(shell, cur, line, variables))
+            cur.dotnet_builds.extend(_find_dotnet_builds(shell, cur, line, variables))
         elif kind in ("ENTRYPOINT", "CMD"):
             cmd = _parse_command(value, line)
             if kind == "ENTRYPOINT":
                 cur.entrypoint = cmd
-                cur.cmd = None  # ENTRYPOINT resets an inherited CMD
+                if not cmd_set_here:  # ENTRYPOINT resets an inherited CMD, not one set in this stage
+                    cur.cmd = None
+                    cur.cmd_cleared = True
             else:
                 cur.cmd = cmd
+                cmd_set_here = True
         elif kind == "EXPOSE":
             cur.exposed.extend(substitute(value, variables).split())
     if not stages:
@@ -320,7 +372,8 @@ def _new_stage(
             stage.workdir = s.workdir
             stage.workdir_explicit = s.workdir_explicit
             stage.env = dict(s.env)
-            stage.entrypoint, stage.cmd = s.entrypoint, s.cmd
+            stage.env_lines = dict(s.env_lines)
+            stage.entrypoint, stage.cmd, stage.cmd_cleared = s.entrypoint, s.cmd, s.cmd_cleared
             break
     else:
         stage.workdir = IMAGE_DEFAULT_WORKDIR.get(image_repository(image), "/")
@@ -451,6 +504,31 @@ def _find_go_builds(shell: str, stage: Stage, line: int, variables: Mapping[str,
         if "GOFLAGS" in stage.env and "GOFLAGS" not in env:
             env["GOFLAGS"] = stage.env["GOFLAGS"]
         builds.append(_parse_go_build(words[i:], stage.index, line, cwd, env, goflags))
+    return builds
+
+
+def _find_dotnet_builds(shell: str, stage: Stage, line: int, variables: Mapping[str, str | None]) -> list[DotnetBuild]:
+    builds: list[DotnetBuild] = []
+    cwd = stage.workdir
+    for seg in _shell_segments(shell):
+        words = [substitute(w, variables) for w in seg]
+        if words and words[0] == "cd" and len(words) > 1:
+            cwd = _abs(words[1], cwd)
+            continue
+        while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+            words = words[1:]
+        if len(words) < 2 or posixpath.basename(words[0]) != "dotnet" or words[1] not in ("build", "publish"):
+            continue
+        configuration = output = None
+        for i, w in enumerate(words[2:], 2):
+            name, eq, val = w.partition("=") if w.startswith("--") else (w, "", "")
+            if not eq and i + 1 < len(words):
+                val = words[i + 1]
+            if name in ("-c", "--configuration"):
+                configuration = val
+            elif name in ("-o", "--output"):
+                output = _abs(val, cwd)
+        builds.append(DotnetBuild(stage.index, line, cwd, configuration, output))
     return builds
 
 

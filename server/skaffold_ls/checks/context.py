@@ -3,9 +3,10 @@ as skaffold sees them (a `ConfigView`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from skaffold_ls.config.sources import ConfigDocument
 from skaffold_ls.config.view import ConfigView
@@ -21,6 +22,13 @@ class CheckContext:
     documents: list[DocumentInfo]
     view: ConfigView
     store: SchemaStore
+    _shared: dict[Hashable, Any] = field(default_factory=dict)
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value several checks of this analysis need, computed once (e.g. a debug prediction)."""
+        if key not in self._shared:
+            self._shared[key] = make()
+        return cast(T, self._shared[key])
 
     @property
     def path(self) -> Path | None:
@@ -42,3 +50,4 @@ class CheckContext:
 
 
 Check = Callable[[CheckContext], list[Finding]]
+T = TypeVar("T")

@@ -145,6 +145,17 @@ class Artifact:
         req = self.value.get("requires")
         return [v for item in (req.items if req else []) if (v := item.get("image")) is not None and v.text]
 
+    @property
+    def required_aliases(self) -> dict[str, str]:
+        """`requires[].alias` → image: the build args skaffold passes (`FROM ${ALIAS}`)."""
+        req = self.value.get("requires")
+        out: dict[str, str] = {}
+        for item in req.items if req else []:
+            alias, image = item.text_at("alias"), item.text_at("image")
+            if image:
+                out[alias or image] = image  # skaffold's default alias is the image name
+        return out
+
     # -- where findings point ------------------------------------------------------
     @property
     def anchor_range(self) -> Range:

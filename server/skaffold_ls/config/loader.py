@@ -145,6 +145,7 @@ def _patch_of(item: Value, file: Path | None, profile: str, index: int) -> Patch
     if value_node is not None and value_node.node is not None:
         try:
             value = from_node(value_node.node, file, profile=profile, patch=index)
+            value.key_node = value_node.key_node  # written under the patch's `value:`
         except AliasBombError:
             value = None
     origin = Origin(file, item.range, profile, index)

@@ -37,6 +37,9 @@ class Container:
     probes: dict[str, str]  # probe field (livenessProbe...) -> handler (httpGet, tcpSocket, grpc, exec)
     line: int  # 0-based line of the container in its file
     init: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # `env` names (a `valueFrom` counts, as ""); not `envFrom`
+    command: list[str] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -48,6 +51,8 @@ class K8sObject:
     containers: list[Container] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # every `image:` value anywhere in the object
     ports: list[int] = field(default_factory=list)  # Service ports
+    namespace: str | None = None
+    api_version: str = ""
 
     @property
     def exposed_ports(self) -> list[int]:
@@ -286,6 +291,8 @@ def _object(kind: str, root: Mapping, path: Path) -> K8sObject:
     meta = deref(root.get("metadata"))
     name = _text(meta.get("name")) if isinstance(meta, Mapping) else None
     obj = K8sObject(kind, name or "", path, root.range.start.line)
+    obj.namespace = _text(meta.get("namespace")) if isinstance(meta, Mapping) else None
+    obj.api_version = _text(root.get("apiVersion")) or ""
     obj.images = [v.value for k, v in _pairs_named(root, "image") if isinstance(v, Scalar) and not v.is_null]
     spec = deref(root.get("spec"))
     if kind == "Service" and isinstance(spec, Mapping):
@@ -333,7 +340,22 @@ def _container(m: Mapping, init: bool) -> Container:
         if isinstance(pm, Mapping):
             handler = next((k for k in ("httpGet", "tcpSocket", "grpc", "exec") if pm.get(k) is not None), "unknown")
             probes[probe] = handler
-    return Container(_text(m.get("name")) or "", _text(m.get("image")), ports, probes, m.range.start.line, init)
+    env: dict[str, str] = {}
+    seq = deref(m.get("env"))
+    for e in seq.items if isinstance(seq, Sequence) else []:
+        em = deref(e)
+        name = _text(em.get("name")) if isinstance(em, Mapping) else None
+        if isinstance(em, Mapping) and name:
+            env[name] = _text(em.get("value")) or ""
+    return Container(_text(m.get("name")) or "", _text(m.get("image")), ports, probes, m.range.start.line, init,
+                     env, _texts(m.get("command")), _texts(m.get("args")))
+
+
+def _texts(node: Node | None) -> list[str]:
+    node = deref(node)
+    if not isinstance(node, Sequence):
+        return []
+    return [n.value for n in (deref(i) for i in node.items) if isinstance(n, Scalar) and not n.is_null]
 
 
 def _get(node: Node | None, *keys: str) -> Node | None:

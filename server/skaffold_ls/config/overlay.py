@@ -85,9 +85,8 @@ def _overlay(current: Value | None, over: Value, path: tuple[str, ...], name: st
             merged = _overlay(result.get(key), child, (*path, key), name)
             if merged is not None:
                 result[key] = merged
-        origin = current.origin if current is not None else over.origin
-        node = current.node if current is not None else over.node
-        return Value(result, origin, node)
+        kept = current if current is not None else over
+        return Value(result, kept.origin, kept.node, kept.key_node)
     return over
 
 

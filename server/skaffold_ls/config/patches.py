@@ -11,6 +11,10 @@ The library's rules, which differ from RFC 6902 in places, are followed here:
 - `test` compares the value;
 - a path step of the form `key=value` selects, anywhere below, the mappings whose
   `key` is the string `value` (the library's extension), each patched in turn.
+
+Patching is copy-on-write: the root passed in is changed in place, but every mapping or
+list below it on a patch's way is copied before it changes, so the values a config
+shares with its document (and the document cached by `Sources`) are never altered.
 """
 
 from __future__ import annotations
@@ -61,7 +65,10 @@ def split_pointer(path: str) -> list[str]:
 
 
 def _container(root: Value, path: str) -> tuple[Value, str]:
-    """The mapping or list holding the path's last step, and that step."""
+    """The mapping or list holding the path's last step, and that step.
+
+    Each container on the way is replaced by a shallow copy in its (already copied)
+    parent, so the caller may change the one returned without touching shared values."""
     tokens = split_pointer(path)
     cur = root
     where = ""
@@ -71,9 +78,21 @@ def _container(root: Value, path: str) -> tuple[Value, str]:
             raise PatchError(f"no `{token}` under `{where or '/'}`")
         if nxt.is_scalar:
             raise PatchError(f"`{where}/{token}` is a value, not a mapping or list")
+        nxt = _own(cur, token, nxt)
         cur = nxt
         where += "/" + token
     return cur, tokens[-1]
+
+
+def _own(parent: Value, token: str, child: Value) -> Value:
+    """`child` replaced in `parent` by a shallow copy of itself (parent is already owned)."""
+    data = dict(child.data) if isinstance(child.data, dict) else list(child.items)
+    copy = Value(data, child.origin, child.node, child.key_node)
+    if isinstance(parent.data, dict):
+        parent.data[token] = copy
+    elif isinstance(parent.data, list):
+        parent.data[int(token)] = copy
+    return copy
 
 
 def _child(cur: Value, token: str, where: str) -> Value | None:

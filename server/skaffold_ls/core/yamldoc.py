@@ -118,6 +118,14 @@ class Alias(Node):
     target: Node | None = None
 
 
+def scalar_text(node: Node | None) -> str | None:
+    """The text of a non-null scalar (after aliases), else None."""
+    node = deref(node)
+    if isinstance(node, Scalar) and not node.is_null:
+        return node.value
+    return None
+
+
 def deref(node: Node | None, limit: int = 64) -> Node | None:
     """Follow aliases to the node they name."""
     while isinstance(node, Alias) and limit > 0:
@@ -592,90 +600,3 @@ def to_python(node: Node | None, budget: int = MAX_EXPANDED_NODES, depth: int = 
         return None
 
     return conv(node, depth)
-
-
-# ---------------------------------------------------------------------------
-# Where the cursor is
-
-
-@dataclass(slots=True)
-class Location:
-    """What lies at a position: the path from the document root and the nodes on it.
-
-    path: keys (str) and list indexes (int) from the root to the innermost node.
-    nodes: the node for each step (nodes[0] is the root).
-    on_key: the position is on the last key itself (not its value).
-    """
-
-    path: list[str | int]
-    nodes: list[Node]
-    on_key: bool = False
-
-    @property
-    def node(self) -> Node:
-        return self.nodes[-1]
-
-
-def locate(doc: YamlDocument, pos: Pos) -> Location | None:
-    """The innermost node at `pos` (inclusive of both ends)."""
-    root = doc.root
-    if root is None or not (root.start <= pos <= root.end):
-        return None
-    loc = Location([], [root])
-    node: Node = root
-    while True:
-        if isinstance(node, Mapping):
-            step = _mapping_step(node, pos)
-            if step is None:
-                return loc
-            key, value, on_key = step
-            loc.path.append(key.value if isinstance(key, Scalar) else "?")
-            if on_key:
-                loc.nodes.append(key)
-                loc.on_key = True
-                return loc
-            loc.nodes.append(value)
-            node = value
-        elif isinstance(node, Sequence):
-            idx = _sequence_step(node, pos)
-            if idx is None:
-                return loc
-            loc.path.append(idx)
-            node = node.items[idx]
-            loc.nodes.append(node)
-        else:
-            return loc
-
-
-def _mapping_step(m: Mapping, pos: Pos) -> tuple[Node, Node, bool] | None:
-    chosen = None
-    for p in m.pairs:
-        if p.key.start <= pos:
-            chosen = p
-        else:
-            break
-    if chosen is None:
-        return None
-    key, value = chosen.key, chosen.value
-    if key.start <= pos <= key.end:
-        return key, value, True
-    if value.start <= pos <= value.end:
-        return key, value, False
-    if isinstance(value, Scalar) and value.value == "" and pos.line == key.start.line:
-        return key, value, False  # `image: |` with the cursor after the colon
-    return None
-
-
-def _sequence_step(s: Sequence, pos: Pos) -> int | None:
-    chosen = None
-    for i, item in enumerate(s.items):
-        if item.start <= pos:
-            chosen = i
-        else:
-            break
-    if chosen is None:
-        return None
-    item = s.items[chosen]
-    if item.start <= pos <= item.end:
-        return chosen
-    return None

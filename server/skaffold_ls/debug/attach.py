@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from skaffold_ls.config.debugging import DebugModel
 from skaffold_ls.debug.bridge import MANAGED_KEYS, Emitter, pod_stem
 from skaffold_ls.debug.events import DEBUG_PORT_NAMES
 from skaffold_ls.debug.launchjson import LaunchJsonError, read_launch_json, upsert_launch_json
@@ -189,6 +190,7 @@ class Attacher:
         self.active: set[str] = set()
         self.stop = threading.Event()
         self._project: Project | None = None
+        self._model: DebugModel | None = None  # the project's build, for `FROM ${ALIAS}` bases
         self._api: Any = None
         self._mappings: dict[tuple[str, str, str], SourceMapping] = {}
 
@@ -227,7 +229,7 @@ class Attacher:
         if key not in self._mappings:
             art = self._project.artifact(t.artifact) if self._project is not None else None
             self._mappings[key] = derive_mapping(art, self.workspace, t.runtime or None, t.working_dir or None,
-                                                 load_overrides(self.workspace))
+                                                 load_overrides(self.workspace), self._model)
         return self._mappings[key]
 
     def _load_project(self) -> None:
@@ -242,6 +244,7 @@ class Attacher:
                            "source mappings may fall back to the containers' workingDir")
         if project.configs:
             self._project = project
+            self._model = DebugModel(project.artifacts)
 
     def _write(self, configs: list[dict[str, Any]]) -> bool:
         compound = {"name": COMPOUND_NAME, "configurations": sorted(self.active), "stopAll": True}

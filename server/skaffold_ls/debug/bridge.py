@@ -32,6 +32,7 @@ from skaffold_ls.debug.runner import (
 )
 
 if TYPE_CHECKING:  # the modules themselves are imported after skaffold is spawned (start-up time)
+    from skaffold_ls.config.debugging import DebugModel
     from skaffold_ls.config.project import Project
     from skaffold_ls.debug.events import EventStream, Joiner, Ready, Started, Terminated
     from skaffold_ls.debug.mapping import SourceMapping
@@ -177,6 +178,7 @@ class Bridge:
         self._project_error: str | None = None
         self._mappings: dict[tuple[str, str, str], SourceMapping] = {}
         self._overrides: dict[str, dict[str, Any]] = {}
+        self._model: DebugModel | None = None  # the project's build, for `FROM ${ALIAS}` bases
         self.spawned_at: float | None = None
 
     # ------------------------------------------------------------------ setup
@@ -227,6 +229,7 @@ class Bridge:
         return self._loop()
 
     def _load_project(self) -> None:
+        from skaffold_ls.config.debugging import DebugModel
         from skaffold_ls.config.project import describe_problem, load_project, parse_skaffold_args
         from skaffold_ls.debug.mapping import derive_mapping, load_overrides
 
@@ -244,9 +247,10 @@ class Bridge:
         if not project.configs:
             return
         self._project = project
+        self._model = DebugModel(project.artifacts)
         # warm caches and imports now, while skaffold builds, so a portEvent is answered fast
         for art in self._project.artifacts:
-            derive_mapping(art, self.workspace, None, None, self._overrides)
+            derive_mapping(art, self.workspace, None, None, self._overrides, self._model)
         from json5.loader import ModelLoader  # noqa: F401
     def _pump(self, name: str, stream: Any) -> None:
         for raw in iter(stream.readline, b""):
@@ -371,7 +375,8 @@ class Bridge:
         key = (artifact, runtime, working_dir)
         if key not in self._mappings:
             art = self._project.artifact(artifact) if self._project is not None else None
-            self._mappings[key] = derive_mapping(art, self.workspace, runtime or None, working_dir or None, self._overrides)
+            self._mappings[key] = derive_mapping(art, self.workspace, runtime or None, working_dir or None,
+                                                 self._overrides, self._model)
             for w in self._mappings[key].warnings:
                 self.emit.note("warning: " + w)
         return self._mappings[key]

@@ -14,7 +14,7 @@ def run(args: argparse.Namespace) -> int:
     from skaffold_ls.config.project import report_lines
     from skaffold_ls.debug.bridge import MANAGED_KEYS
     from skaffold_ls.debug.launchjson import LaunchJsonError, upsert_launch_json
-    from skaffold_ls.debug.offline import compound_for, offline_configurations
+    from skaffold_ls.debug.offline import PORTS_HEADER, compound_for, offline_configurations
 
     workspace = Path(args.workspace)
     if not workspace.is_dir():
@@ -35,14 +35,22 @@ def run(args: argparse.Namespace) -> int:
         print("skaffold-ls: `skaffold debug` would stop on the error(s) above; the configurations below "
               "assume they are fixed", file=sys.stderr)
     configs = [r.configuration for r in results if r.configuration is not None]
+    if configs:
+        print(f"# {PORTS_HEADER}", file=sys.stderr)
     for r in results:
         print(f"# {r.note}", file=sys.stderr)
-        for w in r.mapping.warnings:
+        for w in r.mapping.warnings if r.mapping is not None else []:
             print(f"# warning: {w}", file=sys.stderr)
     if not results:
-        if not problems:
+        if problems:
+            return 1
+        if offline.profiles_with_artifacts:
+            listed = "; ".join(f"`-p {name}` adds {', '.join(images)}"
+                               for name, images in offline.profiles_with_artifacts.items())
+            print(f"skaffold-ls: no build artifacts without a profile: {listed}", file=sys.stderr)
+        else:
             print("skaffold-ls: error: no build artifacts in the skaffold config", file=sys.stderr)
-        return 1
+            return 1
     compounds = [compound_for(configs)] if configs else []
     if args.cloud_code:
         from skaffold_ls.debug.offline import cloud_code_configuration

@@ -21,24 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from skaffold_ls.buildfiles.dockerfile import (
-    SKAFFOLD_DEBUG_BUILD_ARGS,
-    Dockerfile,
-    DockerfileError,
-    Stage,
-    parse_dockerfile,
-)
-from skaffold_ls.buildfiles.gomod import find_go_mod
+from skaffold_ls.buildfiles.dockerfile import CopyInstruction, Dockerfile, Stage
+from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod, local_modules
+from skaffold_ls.buildfiles.images import ImageConfig, stage_chain
 from skaffold_ls.config.artifacts import Artifact
+from skaffold_ls.config.debugging import DebugModel, context_pairs, pick_pair, to_runtime, unwrap_shell
+from skaffold_ls.config.manifests import Container
 
-# runtime → (port name, skaffold's default container port)
-DEFAULT_PORTS: dict[str, tuple[str, int]] = {
-    "go": ("dlv", 56268),
-    "python": ("dap", 5678),
-    "nodejs": ("devtools", 9229),
-    "jvm": ("jdwp", 5005),
-}
-RUNTIMES = ("go", "python", "nodejs", "jvm", "netcore")
 OVERRIDES_FILE = ".skaffold-ls.yaml"
 NAME_PREFIX = "skaffold: "
 COMPOUND_NAME = "skaffold: all"
@@ -62,15 +51,8 @@ class SourceMapping:
 
 
 def normalize_runtime(value: str | None) -> str | None:
-    if not value:
-        return None
-    v = value.strip().lower()
-    table = {
-        "go": "go", "golang": "go", "nodejs": "nodejs", "node": "nodejs", "npm": "nodejs",
-        "jvm": "jvm", "java": "jvm", "python": "python", "netcore": "netcore", ".net": "netcore",
-        "dotnet": "netcore",
-    }
-    return table.get(v)
+    """skaffold's runtime names (`types.ToRuntime`): `golang` → go, `node` → nodejs, `dotnet` → netcore..."""
+    return to_runtime(value)
 
 
 def load_overrides(workspace: Path) -> dict[str, dict[str, Any]]:
@@ -88,21 +70,17 @@ def load_overrides(workspace: Path) -> dict[str, dict[str, Any]]:
     return {str(k): v for k, v in arts.items() if isinstance(v, dict)} if isinstance(arts, dict) else {}
 
 
-def guess_runtime(artifact: Artifact) -> str | None:
-    """The runtime `skaffold debug` would most likely detect, from files only."""
+def guess_runtime(artifact: Artifact, model: DebugModel | None = None) -> str | None:
+    """The runtime `skaffold debug` will detect (its own rules, `config.debugging`), else the
+    language the build evidently produces, else a guess from the context's files."""
     explicit = normalize_runtime(artifact.runtime_type)
     if explicit:
         return explicit
-    if artifact.builder == "ko":
-        return "go"
-    if artifact.builder == "jib":
-        return "jvm"
-    if artifact.builder in ("docker", "kaniko") and artifact.dockerfile is not None:
-        df = _parse(artifact)
-        if df is not None:
-            r = _runtime_from_dockerfile(df, artifact.target)
-            if r:
-                return r
+    pred = (model or DebugModel([artifact])).predict(artifact)
+    if pred.detection.runtime:
+        return pred.detection.runtime
+    if pred.language:
+        return pred.language
     ctx = artifact.context
     if ctx is None:
         return None
@@ -117,41 +95,10 @@ def guess_runtime(artifact: Artifact) -> str | None:
     return None
 
 
-def _runtime_from_dockerfile(df: Dockerfile, target: str | None) -> str | None:
-    final = df.target_stage(target)
-    env = final.env
-    words: list[str] = []
-    for c in (final.entrypoint, final.cmd):
-        if c is not None:
-            words.extend(posixpath.basename(w) for w in c.argv[:3])
-    if any(k in env for k in ("GODEBUG", "GOGC", "GOMAXPROCS", "GOTRACEBACK", "KO_DATA_PATH")) or df.go_build_for(target):
-        return "go"
-    if any(k.startswith("PYTHON") for k in env) or any(w.startswith("python") for w in words):
-        return "python"
-    if any(k in env for k in ("NODE_VERSION", "NODEJS_VERSION", "NODE_ENV")) or any(w in ("node", "nodemon", "npm") for w in words):
-        return "nodejs"
-    if any(k in env for k in ("JAVA_TOOL_OPTIONS", "JAVA_VERSION")) or "java" in words:
-        return "jvm"
-    repo = final.image_repository
-    for prefix, runtime in (("python", "python"), ("node", "nodejs"), ("golang", "go"), ("openjdk", "jvm"),
-                            ("eclipse-temurin", "jvm"), ("amazoncorretto", "jvm")):
-        if repo.startswith(prefix):
-            return runtime
-    return None
-
-
-def _parse(artifact: Artifact) -> Dockerfile | None:
-    if artifact.dockerfile is None:
-        return None
-    try:
-        df0 = parse_dockerfile(artifact.dockerfile)
-        args = dict(artifact.build_args)
-        for k, v in SKAFFOLD_DEBUG_BUILD_ARGS.items():
-            if df0.declares_arg(k):
-                args.setdefault(k, v)
-        return parse_dockerfile(artifact.dockerfile, build_args=args)
-    except DockerfileError:
-        return None
+def _parse(artifact: Artifact, model: DebugModel | None = None) -> Dockerfile | None:
+    """The Dockerfile as `skaffold debug` builds it (its build args, `requires` aliases, SKAFFOLD_GO_GCFLAGS)."""
+    dt = (model or DebugModel([artifact])).dockerfile(artifact)
+    return dt.df if dt is not None else None
 
 
 def derive_mapping(
@@ -160,10 +107,16 @@ def derive_mapping(
     runtime: str | None = None,
     working_dir: str | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
+    model: DebugModel | None = None,
+    container: Container | None = None,
 ) -> SourceMapping:
-    """The source mapping for `artifact` (None: only the event's hints are known)."""
+    """The source mapping for `artifact` (None: only the event's hints are known). `model`
+    holds the project's artifacts (for `FROM ${ALIAS}` bases); `container` the manifest's
+    container, whose command may name the script that runs."""
     workspace = workspace.resolve()
-    runtime = normalize_runtime(runtime) or (guess_runtime(artifact) if artifact else None)
+    if artifact is not None and model is None:
+        model = DebugModel([artifact])
+    runtime = normalize_runtime(runtime) or (guess_runtime(artifact, model) if artifact else None)
     ov = (overrides or {}).get(artifact.image or "") if artifact else None
     if ov:
         runtime = normalize_runtime(ov.get("runtime")) or runtime
@@ -194,13 +147,17 @@ def derive_mapping(
         return SourceMapping(runtime, [PathMap(_context(artifact), "/workspace")],
                              "buildpacks build in /workspace", "derived")
     if artifact.builder in ("docker", "kaniko"):
-        df = _parse(artifact)
+        assert model is not None
+        df = _parse(artifact, model)
         if df is None:
             return _best_effort(artifact, runtime, working_dir, f"cannot read {artifact.dockerfile}")
         if runtime == "go":
-            return _docker_go_mapping(artifact, df, workspace, working_dir)
-        if runtime in ("python", "nodejs", "netcore", None):
-            return _docker_interpreted_mapping(artifact, df, runtime, working_dir)
+            return _docker_go_mapping(artifact, df, model, workspace, working_dir)
+        if runtime == "netcore":
+            return _docker_netcore_mapping(artifact, df, working_dir)
+        if runtime in ("python", "nodejs", None):
+            image = model.predict(artifact).image
+            return _docker_interpreted_mapping(artifact, df, runtime, working_dir, image, container)
     return _best_effort(artifact, runtime, working_dir, f"the {artifact.builder} builder is opaque to skaffold-ls")
 
 
@@ -227,47 +184,26 @@ def _ko_mapping(artifact: Artifact, workspace: Path) -> SourceMapping:
         if mod is None:
             return SourceMapping("go", [], "ko with -trimpath but no go.mod found", "best-effort",
                                  [f"{artifact.image}: -trimpath in ko.flags and no go.mod: breakpoints will not bind"])
-        return SourceMapping("go", [PathMap(mod.root, mod.module)],
+        return SourceMapping("go", _module_maps(mod, _context(artifact)),
                              f"ko with -trimpath: recorded paths are module paths ({mod.module})", "derived",
                              [f"{artifact.image}: ko.flags has -trimpath; remove it for simpler debugging"])
     return SourceMapping("go", [], "ko builds locally without -trimpath under skaffold debug: "
                          "the binary records local paths", "derived")
 
 
-def _stage_chain(df: Dockerfile, stage: Stage) -> list[Stage]:
-    chain = [stage]
-    while chain[-1].parent_stage is not None:
-        chain.append(df.stages[chain[-1].parent_stage])
-    return list(reversed(chain))
+def _module_maps(mod: GoMod, context: Path) -> list[PathMap]:
+    """-trimpath records `<module path>/<file>` for every module compiled: the main one, and the
+    local modules it uses (`replace ... => ../lib`, go.work), each mapped to its folder."""
+    return [PathMap(mod.root, mod.module), *(PathMap(m.root, m.module) for m in local_modules(mod, context))]
 
 
-def _context_pairs(df: Dockerfile, stage: Stage, before_line: int | None = None) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for s in _stage_chain(df, stage):
-        for cp in s.context_copies:
-            if before_line is not None and s is stage and cp.line > before_line:
-                continue
-            pairs.extend(cp.context_roots())
-    return pairs
-
-
-def _pick_pair(pairs: list[tuple[str, str]], remote_dir: str) -> tuple[str, str] | None:
-    def covers(remote: str) -> bool:
-        return remote_dir == remote or remote_dir.startswith(remote.rstrip("/") + "/") or remote == "/"
-
-    covering = [p for p in pairs if covers(p[1])]
-    if covering:
-        # prefer whole-context copies, then the deepest destination
-        return sorted(covering, key=lambda p: (p[0] != ".", -len(p[1])))[0]
-    return pairs[-1] if pairs else None
-
-
-def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, working_dir: str | None) -> SourceMapping:
-    build = df.go_build_for(artifact.target)
-    if build is None:
+def _docker_go_mapping(artifact: Artifact, df: Dockerfile, model: DebugModel, workspace: Path,
+                       working_dir: str | None) -> SourceMapping:
+    go = model.predict(artifact).go
+    build, src = (go.build, go.sources) if go is not None else (None, None)
+    if build is None or src is None:
         final = df.target_stage(artifact.target)
-        pairs = _context_pairs(df, final)
-        pair = _pick_pair(pairs, final.workdir)
+        pair = pick_pair(context_pairs(df, final), final.workdir)
         if pair is None:
             return _best_effort(artifact, "go", working_dir, "no `go build` found in the Dockerfile")
         return SourceMapping("go", [PathMap((_context(artifact) / pair[0]).resolve(), pair[1])],
@@ -275,63 +211,198 @@ def _docker_go_mapping(artifact: Artifact, df: Dockerfile, workspace: Path, work
                              [f"{artifact.image}: no `go build` in {artifact.dockerfile}; mapping guessed"])
     stage = df.stage_of(build)
     stage_label = f"stage '{stage.name}'" if stage.name else f"stage {stage.index}"
-    pairs = _context_pairs(df, stage, before_line=build.line)
-    pkg = build.main_package
-    compile_dir = posixpath.normpath(posixpath.join(build.dir, pkg if not pkg.endswith(".go") else posixpath.dirname(pkg) or "."))
-    pair = _pick_pair(pairs, compile_dir)
     warnings: list[str] = []
-    if pair is None:
-        pair = (".", build.dir)
+    if src.guessed:
         warnings.append(f"{artifact.image}: no COPY of the build context found before `go build`; "
                         f"assuming the context was compiled in {build.dir}")
-    local_root = (_context(artifact) / pair[0]).resolve()
     if build.trimpath:
-        rel = posixpath.relpath(compile_dir, pair[1]) if compile_dir.startswith(pair[1]) else "."
-        mod = find_go_mod(local_root / rel, stop_at=workspace if workspace in local_root.parents or workspace == local_root else None)
+        mod = src.module
         if mod is None:
             return SourceMapping("go", [], f"{stage_label}: `go build -trimpath` without go.mod", "best-effort",
                                  [*warnings, f"{artifact.image}: -trimpath build and no go.mod found: breakpoints will not bind"])
         return SourceMapping(
-            "go", [PathMap(mod.root, mod.module)],
+            "go", _module_maps(mod, _context(artifact)),
             f"{stage_label} (line {build.line}): `go build -trimpath` records module paths ({mod.module})",
             "derived", [*warnings, f"{artifact.image}: -trimpath makes standard-library frames unmappable; "
                         "drop it for debug builds"],
         )
     return SourceMapping(
-        "go", [PathMap(local_root, pair[1])],
-        f"{stage_label} (line {build.line}): sources compiled in {pair[1]}", "derived", warnings,
+        "go", [PathMap(src.local, src.remote)],
+        f"{stage_label} (line {build.line}): sources compiled in {src.remote}", "derived", warnings,
     )
 
 
-def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str | None, working_dir: str | None) -> SourceMapping:
+SOURCE_SUFFIXES = {"python": (".py",), "nodejs": (".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx")}
+
+
+Pair = tuple[str, str, bool]  # (context-relative folder, image folder, the whole folder is copied)
+
+
+def _copy_pairs(cp: CopyInstruction, context: Path, runtime: str | None) -> list[Pair]:
+    """(context-relative folder, image folder, whole folder?) for the sources a COPY/ADD brings:
+    folders and source files (not requirements.txt, package.json...), kept as written (no suffix
+    stripping: `COPY service/ /usr/local/lib/svc/` maps `service` → `/usr/local/lib/svc`)."""
+    out: list[Pair] = []
+    suffixes = SOURCE_SUFFIXES.get(runtime or "", (".py", ".js", ".mjs", ".cjs", ".ts"))
+    for src in cp.sources:
+        if "://" in src:
+            continue
+        rel = posixpath.normpath(src.lstrip("/")) if src not in (".", "./") else "."
+        if any(ch in src for ch in "*?["):
+            out.append((posixpath.dirname(rel) or ".", cp.dest if cp.dest_is_dir else posixpath.dirname(cp.dest),
+                        False))
+            continue
+        local = context / rel
+        is_dir = rel == "." or src.endswith("/") or local.is_dir() or (not local.exists() and "." not in posixpath.basename(rel))
+        if is_dir:
+            out.append((rel, cp.dest, True))
+        elif rel.endswith(suffixes):
+            if cp.dest_is_dir:
+                out.append((posixpath.dirname(rel) or ".", cp.dest, False))
+            elif posixpath.basename(cp.dest) == posixpath.basename(rel):
+                out.append((posixpath.dirname(rel) or ".", posixpath.dirname(cp.dest) or "/", False))
+    return out
+
+
+def _source_pairs(df: Dockerfile, stage: Stage, context: Path, runtime: str | None,
+                  before_line: int | None = None) -> list[Pair]:
+    """Every (local folder, image folder) the sources of `stage` come from: its own COPY/ADD
+    of the context (through the stages it is built FROM) and `COPY --from` of folders other
+    stages got from the context."""
+    pairs: list[Pair] = []
+    for st in stage_chain(df, stage):
+        for cp in st.copies:
+            if before_line is not None and st is stage and cp.line > before_line:
+                continue
+            if cp.from_stage is None:
+                pairs += _copy_pairs(cp, context, runtime)
+                continue
+            src_stage = df.stage(cp.from_stage)
+            if src_stage is None or src_stage is stage:
+                continue
+            for local_rel, remote, whole in _source_pairs(df, src_stage, context, runtime):
+                for src in cp.sources:
+                    s = posixpath.normpath(src if src.startswith("/") else posixpath.join(src_stage.workdir, src))
+                    if remote == s or remote.startswith(s.rstrip("/") + "/"):
+                        tail = posixpath.relpath(remote, s)
+                        pairs.append((local_rel, posixpath.normpath(posixpath.join(cp.dest, tail)), whole))
+                    elif s.startswith(remote.rstrip("/") + "/"):
+                        tail = posixpath.relpath(s, remote)
+                        pairs.append((posixpath.normpath(posixpath.join(local_rel, tail)), cp.dest, whole))
+    return list(dict.fromkeys(pairs))
+
+
+def _inside(path: str, root: str) -> bool:
+    return root in ("", ".") or path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _depth(p: str) -> int:
+    return 0 if p in (".", "/", "") else p.strip("/").count("/") + 1
+
+
+def _script(image: ImageConfig | None, container: Container | None, runtime: str | None) -> str | None:
+    """The absolute path of the script the container runs (`python app.py`, `node /srv/index.js`)."""
+    if image is None:
+        return None
+    entrypoint = list(container.command) if container is not None and container.command else list(image.entrypoint)
+    args = list(container.args) if container is not None and container.args else list(image.cmd)
+    entrypoint, args = unwrap_shell(entrypoint, args)
+    words = entrypoint + args
+    suffixes = SOURCE_SUFFIXES.get(runtime or "", (".py", ".js"))
+    for i, w in enumerate(words):
+        if w.endswith(suffixes):
+            return posixpath.normpath(posixpath.join(image.workdir, w))
+        if runtime == "python" and w == "-m" and i + 1 < len(words):
+            return posixpath.normpath(posixpath.join(image.workdir, words[i + 1].replace(".", "/")))
+    return None
+
+
+def order_pairs(pairs: list[tuple[str, str]], script: str | None,
+                partial: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, str]]:
+    """Most specific local folder first (debuggers take the first mapping that matches); when
+    one local folder is copied to two places, the copy holding the script that runs wins.
+    `partial` pairs carry single files (`COPY main.py .`), not their whole folder: they
+    conflict with nothing."""
+    ordered = sorted(dict.fromkeys(pairs), key=lambda p: (-_depth(p[0]), -_depth(p[1])))
+    if script is None:
+        return ordered
+    holding = [p for p in ordered if _inside(script, p[1])]
+    if not holding:
+        return ordered
+    winner = max(holding, key=lambda p: _depth(p[1]))
+    if winner in partial:
+        return ordered
+
+    def conflicts(p: tuple[str, str]) -> bool:
+        if p == winner or not _inside(p[0], winner[0]):
+            return False
+        tail = posixpath.relpath(p[0], winner[0]) if winner[0] != "." else p[0]
+        return posixpath.normpath(posixpath.join(winner[1], tail)) != p[1]
+
+    losers = [p for p in ordered if conflicts(p)]
+    rest = [p for p in ordered if p not in losers]
+    at = rest.index(winner) + 1
+    return rest[:at] + losers + rest[at:]
+
+
+def _docker_interpreted_mapping(artifact: Artifact, df: Dockerfile, runtime: str | None, working_dir: str | None,
+                                image: ImageConfig | None = None, container: Container | None = None) -> SourceMapping:
     final = df.target_stage(artifact.target)
-    pairs = _context_pairs(df, final)
-    # follow COPY --from=<stage> of a folder that stage got from the context
-    for cp in final.copies:
-        if cp.from_stage is None:
+    context = _context(artifact)
+    triples = _source_pairs(df, final, context, runtime)
+    whole = {(a, b) for a, b, w in triples if w}
+    partial = {(a, b) for a, b, w in triples if not w} - whole
+    pairs = list(dict.fromkeys((a, b) for a, b, _w in triples))
+    workdir = image.workdir if image is not None else final.workdir
+    script = _script(image, container, runtime)
+    # the working directory, when no copy maps the context's root and the script is not in a copied folder
+    # (`python -m app`, `gunicorn app:app` run from there)
+    if pairs and not any(p[0] == "." for p in pairs) and final.workdir_explicit \
+            and not any(_inside(workdir, p[1]) for p in pairs) \
+            and (script is None or not any(_inside(script, p[1]) for p in pairs)):
+        pairs.append((".", workdir))
+    if not pairs:
+        if final.workdir_explicit:
+            return SourceMapping(runtime, [PathMap(context, final.workdir)],
+                                 f"final stage WORKDIR {final.workdir} (no COPY of the context found)", "best-effort",
+                                 [f"{artifact.image}: no COPY of the build context in the final stage; using WORKDIR"])
+        return _best_effort(artifact, runtime, working_dir, "no COPY of the build context in the final stage")
+    ordered = order_pairs(pairs, script, partial)
+    if runtime == "nodejs":  # js-debug takes one localRoot/remoteRoot: the copy holding the script
+        holding = [p for p in ordered if script is not None and _inside(script, p[1])]
+        pick = max(holding, key=lambda p: _depth(p[1])) if holding else \
+            pick_pair(ordered, working_dir or workdir) or ordered[0]
+        ordered = [pick]
+    maps = [PathMap((context / local).resolve(), remote) for local, remote in ordered]
+    how = "final stage COPY " + ", ".join(f"{local} → {remote}" for local, remote in ordered)
+    if script is not None:
+        how += f" (runs {script})"
+    return SourceMapping(runtime, maps, how, "derived")
+
+
+def _docker_netcore_mapping(artifact: Artifact, df: Dockerfile, working_dir: str | None) -> SourceMapping:
+    """vsdbg's `sourceFileMap` keys are the paths the sources had when `dotnet build/publish` ran."""
+    final = df.target_stage(artifact.target)
+    context = _context(artifact)
+    stages = [final, *(s for cp in final.copies if cp.from_stage is not None and (s := df.stage(cp.from_stage)))]
+    for st in stages:
+        builds = [b for s in stage_chain(df, st) for b in s.dotnet_builds]
+        if not builds:
             continue
-        src_stage = df.stage(cp.from_stage)
-        if src_stage is None:
+        build = builds[-1]
+        where = df.stages[build.stage_index]
+        pairs = [(a, b) for a, b, _w in _source_pairs(df, where, context, "netcore", before_line=build.line)]
+        pair = pick_pair(pairs, build.dir)
+        if pair is None:
             continue
-        for local_rel, remote in _context_pairs(df, src_stage):
-            for src in cp.sources:
-                s = posixpath.normpath(src if src.startswith("/") else posixpath.join(src_stage.workdir, src))
-                if remote == s or remote.startswith(s.rstrip("/") + "/"):
-                    tail = posixpath.relpath(remote, s)
-                    pairs.append((local_rel, posixpath.normpath(posixpath.join(cp.dest, tail))))
-                elif s.startswith(remote.rstrip("/") + "/"):
-                    tail = posixpath.relpath(s, remote)
-                    pairs.append((posixpath.normpath(posixpath.join(local_rel, tail)), cp.dest))
-    target_dir = working_dir or final.workdir
-    pair = _pick_pair(pairs, target_dir)
-    if pair is not None:
-        return SourceMapping(runtime, [PathMap((_context(artifact) / pair[0]).resolve(), pair[1])],
-                             f"final stage COPY into {pair[1]}", "derived")
-    if final.workdir_explicit:
-        return SourceMapping(runtime, [PathMap(_context(artifact), final.workdir)],
-                             f"final stage WORKDIR {final.workdir} (no COPY of the context found)", "best-effort",
-                             [f"{artifact.image}: no COPY of the build context in the final stage; using WORKDIR"])
-    return _best_effort(artifact, runtime, working_dir, "no COPY of the build context in the final stage")
+        warnings = []
+        if build.configuration and build.configuration.lower() == "release":
+            warnings.append(f"{artifact.image}: `dotnet` builds with `-c {build.configuration}` (line {build.line}): "
+                            "optimised code, breakpoints may not bind; build with `-c Debug` for debugging")
+        return SourceMapping("netcore", [PathMap((context / pair[0]).resolve(), pair[1])],
+                             f"`dotnet {'publish' if build.output else 'build'}` (line {build.line}) compiled the "
+                             f"sources in {pair[1]}", "derived", warnings)
+    return _docker_interpreted_mapping(artifact, df, "netcore", working_dir)
 
 
 # ---------------------------------------------------------------- configurations
@@ -399,7 +470,7 @@ def make_configuration(
         if container:
             args += ["-c", container]
         args += [pod or "<pod>", "--"]
-        cfg.update({"type": "coreclr", "request": "attach", "processId": "1",
+        cfg.update({"type": "coreclr", "request": "attach", "processId": 1,
                     "pipeTransport": {"pipeProgram": "kubectl", "pipeArgs": args, "pipeCwd": "${workspaceFolder}",
                                       "debuggerPath": "/dbg/netcore/vsdbg", "quoteArgs": False}})
         if maps:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skaffold_ls.config import requires
+from skaffold_ls.config.artifacts import sanitize_image
 from skaffold_ls.config.manifests import K8sObject, objects_in
 from skaffold_ls.core.findings import Pos
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs, scalar_text
 from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import (
@@ -30,7 +31,6 @@ from skaffold_ls.features.context import (
 )
 from skaffold_ls.features.starters import starter_items
 from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
-from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
 
@@ -51,7 +51,7 @@ INDENT = "  "
 
 
 @dataclass(frozen=True, slots=True)
-class Style:
+class SnippetIndent:
     """How the document indents: the mapping step, and the list step (`""` when lists
     sit at their key's column, `artifacts:\n- image: a`)."""
 
@@ -59,7 +59,7 @@ class Style:
     seq: str = INDENT
 
 
-def document_style(lines: list[str], limit: int = 400) -> Style:
+def document_style(lines: list[str], limit: int = 400) -> SnippetIndent:
     unit: str | None = None
     seq: str | None = None
     prev = None
@@ -78,7 +78,7 @@ def document_style(lines: list[str], limit: int = 400) -> Style:
                 break
         prev, prev_text = info, text
     unit = unit if unit is not None and 1 <= len(unit) <= 8 else INDENT
-    return Style(unit, seq if seq is not None and len(seq) <= 8 else unit)
+    return SnippetIndent(unit, seq if seq is not None and len(seq) <= 8 else unit)
 
 
 def lines_rstrip(text: str) -> str:
@@ -189,7 +189,7 @@ def _chart_value_keys(ctx: FeatureContext, doc: DocAt, cursor: Cursor) -> list[C
     cut = next((i for i, p in enumerate(path) if p in ("setValues", "setValueTemplates")), None)
     if cut is None:
         return []
-    chart = scalar(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
     if chart is None and path[cut - 1:cut] and isinstance(path[cut - 1], int):
         chart = refs.item_value_from_text(ctx.lines, cursor.replace.start.line, path[:cut], "chartPath")
     base = refs.config_dir(ctx)
@@ -309,7 +309,7 @@ def _choice(options: list[str] | tuple[str, ...], n: int) -> str:
 
 
 def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: list[str],
-                 style: Style = Style()) -> str:
+                 style: SnippetIndent = SnippetIndent()) -> str:
     u = style.unit
     t = schema.resolve(spec)
     if isinstance(t, Definition):
@@ -336,7 +336,7 @@ def _key_snippet(schema: VersionSchema, name: str, spec: TypeSpec, builders: lis
 
 
 def _object_body(schema: VersionSchema, d: Definition, builders: list[str], indent: str,
-                 style: Style = Style()) -> str:
+                 style: SnippetIndent = SnippetIndent()) -> str:
     """Required keys of an object as snippet lines; `indent` is the column of its keys."""
     parts: list[str] = []
     n = 1
@@ -476,7 +476,7 @@ def _go_package_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: lis
     context = refs.artifact_context(ctx, doc, path, cursor.replace.start.line)
     if context is None:
         return []
-    kodir = scalar(node_at_path(doc.root, [*path[:-1], "dir"]))
+    kodir = scalar_text(node_at_path(doc.root, [*path[:-1], "dir"]))
     where = ((context / kodir) if kodir else context).resolve()
     wsroot = ctx.workspace.resolve() if ctx.workspace is not None else None
     root = wsroot if wsroot is not None and (wsroot == where or wsroot in where.parents) else where
@@ -530,7 +530,7 @@ def _image_items(ctx: FeatureContext, doc: DocAt, cursor: Cursor, path: list[str
     own = None
     if "requires" in path:  # an artifact cannot require itself
         art = path[: path.index("requires")]
-        own = scalar(node_at_path(doc.root, [*art, "image"]))
+        own = scalar_text(node_at_path(doc.root, [*art, "image"]))
     return [_value(cursor, img, CompletionKind.REFERENCE, sort=i, detail=where)
             for i, (img, where) in enumerate(_known_images(ctx, doc)) if img != own]
 
@@ -601,7 +601,7 @@ def _own_profiles(doc: DocAt) -> list[str]:
     profiles = deref(doc.root.get("profiles")) if doc.root else None
     if isinstance(profiles, Sequence):
         for p in profiles.items:
-            n = scalar(node_at_path(p, ["name"]))
+            n = scalar_text(node_at_path(p, ["name"]))
             if n:
                 out.append(n)
     return out
@@ -648,7 +648,7 @@ def _raw_yaml_globs(root: Node | None) -> list[str]:
         for where in wheres:
             seq = node_at_path(base, where)
             if isinstance(seq, Sequence):
-                out += [t for t in (scalar(i) for i in seq.items) if t and "{{" not in t]
+                out += [t for t in (scalar_text(i) for i in seq.items) if t and "{{" not in t]
     return out
 
 
@@ -669,7 +669,7 @@ def _resource_type_items(ctx: FeatureContext, cursor: Cursor, doc: DocAt | None 
 
 def _entry_value(ctx: FeatureContext, doc: DocAt, item: list[str | int], key: str, line: int) -> str | None:
     """A sibling value of the list item at `item`: from the model, else from the text."""
-    value = scalar(node_at_path(doc.root, [*item, key]))
+    value = scalar_text(node_at_path(doc.root, [*item, key]))
     if value is None and item and isinstance(item[-1], int):
         value = refs.item_value_from_text(ctx.lines, line, item, key)
     return value

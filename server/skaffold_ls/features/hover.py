@@ -6,9 +6,12 @@ import logging
 from pathlib import Path
 
 from skaffold_ls.config import requires
+from skaffold_ls.config.artifacts import sanitize_image
+from skaffold_ls.config.loader import apply_profiles
 from skaffold_ls.config.paths import glob_files
+from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Pos
-from skaffold_ls.core.yamldoc import Mapping, deref
+from skaffold_ls.core.yamldoc import Mapping, deref, scalar_text
 from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import (
@@ -17,7 +20,6 @@ from skaffold_ls.features.context import (
     node_at_path,
 )
 from skaffold_ls.features.types import FeatureContext, Hover
-from skaffold_ls.model_helpers import sanitize_image, scalar
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec
 
@@ -45,9 +47,52 @@ def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
         return None
     if t.on_key:
         md = _chart_value_markdown(ctx, doc, t.path) or _key_markdown(ctx, doc, t.path)
-        return Hover(md, t.range) if md else None
-    md = _value_markdown(ctx, doc, t)
+    else:
+        md = _value_markdown(ctx, doc, t)
+    effects = _profile_effects(ctx, doc, t.path)
+    if effects:
+        md = f"{md}\n\n{effects}" if md else effects
     return Hover(md, t.range) if md else None
+
+
+def _profile_effects(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str | None:
+    """What each profile does to the value at `path` of the config (replayed alone, as
+    `-p name` would): replaces it, removes it or adds it, with the patch that does so."""
+    if not path or path[0] == "profiles":
+        return None
+    cdoc = refs.config_doc(ctx, doc)
+    if cdoc is None or cdoc.value is None:
+        return None
+    base = cdoc.value.at(*path)
+    lines = []
+    for name in cdoc.profile_names():
+        value, _problems = apply_profiles(cdoc.value, [name], cdoc.file)
+        changed = value.at(*path)
+        if changed is base or (changed is not None and base is not None and changed.plain() == base.plain()):
+            continue
+        where = ""
+        if changed is not None and changed.origin.line is not None:
+            patch = f"patch {changed.origin.patch + 1}, " if changed.origin.patch is not None else ""
+            where = f" ({patch}line {changed.origin.line})"
+        if changed is None:
+            lines.append(f"profile `{name}` removes it")
+        elif base is None:
+            lines.append(f"profile `{name}` adds `{_short(changed)}`{where}")
+        else:
+            lines.append(f"profile `{name}` replaces it with `{_short(changed)}`{where}")
+    return "Profiles: " + "; ".join(lines) + "." if lines else None
+
+
+def _short(value: Value) -> str:
+    text = value.text
+    if text is not None:
+        return text if len(text) <= 60 else text[:57] + "…"
+    plain = value.plain()
+    if isinstance(plain, dict):
+        return "{" + ", ".join(list(plain)[:4]) + ("…}" if len(plain) > 4 else "}")
+    if isinstance(plain, list):
+        return f"list of {len(plain)}"
+    return str(plain)
 
 
 # ---------------------------------------------------------------------------
@@ -96,7 +141,9 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
         if fk.relative_to == "context":
             facts.append("Relative to the artifact's `context`")
         elif fk.relative_to == "config_dir":
-            facts.append("Relative to this skaffold.yaml's folder")
+            base = refs.config_dir(ctx)
+            shown_base = f" (here `{base.name or base}`)" if base is not None else ""
+            facts.append(f"Relative to the directory skaffold runs in{shown_base}")
         if fk.template:
             facts.append("Expanded as a Go template")
     from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
@@ -166,7 +213,7 @@ def _artifact_self(doc: DocAt, image: str) -> str | None:
             art = deref(node_at_path(doc.root, path))
             where = " in profile" if path and path[0] == "profiles" else ""
             return (f"Artifact **`{image}`**{where}, built with {refs.builder_of(art if isinstance(art, Mapping) else None)}"
-                    f", context `{scalar(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
+                    f", context `{scalar_text(node_at_path(doc.root, [*path, 'context'])) or '.'}`.")
     return None
 
 
@@ -174,7 +221,7 @@ def _image_markdown(ctx: FeatureContext, doc: DocAt, image: str) -> str:
     for img, node, path in refs.artifact_images(doc.root):
         if img == image:
             art = deref(node_at_path(doc.root, path))
-            ctxdir = scalar(node_at_path(doc.root, [*path, "context"])) or "."
+            ctxdir = scalar_text(node_at_path(doc.root, [*path, "context"])) or "."
             return (f"Image **`{image}`** is built by the artifact on line {node.start.line + 1} "
                     f"({refs.builder_of(art if isinstance(art, Mapping) else None)}, context `{ctxdir}`).")
     for cf, cd in refs.required_configs(ctx, doc):
@@ -272,7 +319,7 @@ def _pointer_markdown(doc: DocAt, t: refs.TextTarget) -> str | None:
     if root is None or len(t.path) < 2 or t.path[0] != "profiles" or not isinstance(t.path[1], int):
         return None
     profile = node_at_path(root, ["profiles", t.path[1]])
-    name = scalar(node_at_path(profile, ["name"])) or "this profile"
+    name = scalar_text(node_at_path(profile, ["name"])) or "this profile"
     found = refs.pointer_layers(root, profile, t.text.rstrip("/"))
     if found is not None and found[0]:
         node = found[0][0]

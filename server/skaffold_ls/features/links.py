@@ -8,11 +8,10 @@ from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.typed import typed_scalars
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, scalar_text
 from skaffold_ls.features.context import DocAt, node_at_path
 from skaffold_ls.features.refs import config_dir, link_target
 from skaffold_ls.features.types import FeatureContext, Link
-from skaffold_ls.model_helpers import scalar
 from skaffold_ls.schema import knowledge as kn
 
 log = logging.getLogger(__name__)
@@ -81,7 +80,7 @@ def _context_target(folder: Path, artifact: Node | None) -> Path | None:
     if "ko" in keys:
         candidate = folder / "go.mod"
     elif "docker" in keys or not any(b in keys for b in _OTHER_BUILDERS):
-        candidate = folder / (scalar(node_at_path(artifact, ["docker", "dockerfile"])) or "Dockerfile")
+        candidate = folder / (scalar_text(node_at_path(artifact, ["docker", "dockerfile"])) or "Dockerfile")
     else:
         return None
     return candidate if candidate.is_file() else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 
+from skaffold_ls.config.artifacts import sanitize_image
 from skaffold_ls.config.sources import ConfigFile
 from skaffold_ls.core.findings import Pos, Range
 from skaffold_ls.core.typed import typed_scalars
@@ -21,7 +22,6 @@ from skaffold_ls.features import refs
 from skaffold_ls.features import workspace as ws
 from skaffold_ls.features.context import DocAt, doc_at, node_at_path
 from skaffold_ls.features.types import FeatureContext, Location
-from skaffold_ls.model_helpers import sanitize_image
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import VersionSchema
 

@@ -16,10 +16,9 @@ from skaffold_ls.config.paths import glob_files, run_directory
 from skaffold_ls.config.sources import ConfigDocument, ConfigFile
 from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Pos, Range
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, merged_pairs, scalar_text
 from skaffold_ls.features.context import DocAt, document_bounds, node_at_path, path_to_mapping, split_line
 from skaffold_ls.features.types import FeatureContext, Location
-from skaffold_ls.model_helpers import scalar
 
 BUILDERS = ("docker", "ko", "jib", "bazel", "kaniko", "buildpacks", "custom")
 TEMPLATE_IMAGE = re.compile(r"\{\{\s*\.IMAGE_[A-Z_]+?_([A-Za-z0-9_]+)\s*\}\}")
@@ -114,7 +113,7 @@ def artifact_context(ctx: FeatureContext, doc: DocAt, path: list[str | int], lin
             continue
         owner = path[: cut + 1]
         if owner[-2] in ("artifacts", "test"):
-            value = scalar(node_at_path(doc.root, [*owner, "context"]))
+            value = scalar_text(node_at_path(doc.root, [*owner, "context"]))
             if value is None and line is not None:
                 value = item_value_from_text(ctx.lines, line, owner, "context")
             return base / (value or ".")
@@ -222,7 +221,7 @@ def release_chart(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> tup
         cut = path.index("setValueTemplates")
     else:
         return None
-    chart = scalar(node_at_path(doc.root, [*path[:cut], "chartPath"]))
+    chart = scalar_text(node_at_path(doc.root, [*path[:cut], "chartPath"]))
     base = ctx.path.parent if ctx.path is not None else ctx.workspace
     if chart is None or base is None or "{{" in chart:
         return None

@@ -7,10 +7,9 @@ import logging
 from collections.abc import Iterator
 
 from skaffold_ls.core.findings import Range
-from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref
+from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref, scalar_text
 from skaffold_ls.features.refs import builder_of
 from skaffold_ls.features.types import FeatureContext, Symbol, SymbolKind
-from skaffold_ls.model_helpers import scalar
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,9 @@ def document_symbols_strict(ctx: FeatureContext) -> list[Symbol]:
         root = doc.root_mapping()
         if root is None:
             continue
-        name = scalar(_get(root, "metadata", "name"))
+        name = scalar_text(_get(root, "metadata", "name"))
         label = name or ("config" if len(docs) == 1 else f"config {doc.index + 1}")
-        api = scalar(root.get("apiVersion"))
+        api = scalar_text(root.get("apiVersion"))
         rng = _span(root.range, root.range)
         sel = _name_range(root) or Range(root.range.start, root.range.start)
         sym = Symbol(label, SymbolKind.MODULE, rng, _clip(sel, rng), detail=api, children=_sections(root))
@@ -129,7 +128,7 @@ def _artifacts(seq: Sequence) -> list[Symbol]:
     out: list[Symbol] = []
     for i, item in _mapping_items(seq):
         image = item.get("image")
-        name = scalar(image) or f"artifact {i + 1}"
+        name = scalar_text(image) or f"artifact {i + 1}"
         out.append(_item_symbol(item, name, SymbolKind.CLASS, image, detail=builder_of(item)))
     return out
 
@@ -138,8 +137,8 @@ def _named_items(value: Node | None, key: str, kind: SymbolKind, detail_key: str
     out: list[Symbol] = []
     for i, item in _mapping_items(value):
         n = item.get(key)
-        detail = scalar(item.get(detail_key)) if detail_key else None
-        out.append(_item_symbol(item, scalar(n) or f"{key} {i + 1}", kind, n, detail=detail))
+        detail = scalar_text(item.get(detail_key)) if detail_key else None
+        out.append(_item_symbol(item, scalar_text(n) or f"{key} {i + 1}", kind, n, detail=detail))
     return out
 
 
@@ -147,12 +146,12 @@ def _requires(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
     for i, item in _mapping_items(value):
         path = item.get("path")
-        git = scalar(_get(item, "git", "repo"))
-        name = scalar(path) or git or f"requires {i + 1}"
+        git = scalar_text(_get(item, "git", "repo"))
+        name = scalar_text(path) or git or f"requires {i + 1}"
         configs = deref(item.get("configs"))
         detail = None
         if isinstance(configs, Sequence):
-            detail = ", ".join(v for v in (scalar(c) for c in configs.items) if v)
+            detail = ", ".join(v for v in (scalar_text(c) for c in configs.items) if v)
         out.append(_item_symbol(item, name, SymbolKind.PACKAGE, path, detail=detail or None))
     return out
 
@@ -169,7 +168,7 @@ def _manifests(value: Node | None) -> list[Symbol]:
         if key == "helm":
             out.append(_helm_symbol(pair, v))
         elif key in ("rawYaml", "kpt") and isinstance(v, Sequence):
-            globs = [t for t in (scalar(x) for x in v.items) if t]
+            globs = [t for t in (scalar_text(x) for x in v.items) if t]
             out.append(_pair_symbol(pair, key, SymbolKind.ARRAY, detail=", ".join(globs[:4]) or None))
         else:
             out.append(_pair_symbol(pair, key, SymbolKind.OBJECT))
@@ -189,10 +188,10 @@ def _deploy(value: Node | None) -> list[Symbol]:
 def _port_forwards(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
     for _, item in _mapping_items(value):
-        rtype = scalar(item.get("resourceType")) or "resource"
-        rname = scalar(item.get("resourceName")) or "?"
-        port = scalar(item.get("port"))
-        local = scalar(item.get("localPort"))
+        rtype = scalar_text(item.get("resourceType")) or "resource"
+        rname = scalar_text(item.get("resourceName")) or "?"
+        port = scalar_text(item.get("port"))
+        local = scalar_text(item.get("localPort"))
         detail = f"{port} → localhost:{local}" if port and local else (f"port {port}" if port else None)
         out.append(_item_symbol(item, f"{rtype}/{rname}", SymbolKind.EVENT, item.get("resourceName"),
                                 detail=detail))
@@ -210,9 +209,9 @@ def _profiles(value: Node | None) -> list[Symbol]:
             for a_node in acts.items:
                 a = deref(a_node)
                 if isinstance(a, Mapping):
-                    conds += [f"{k}={scalar(a.get(k))}" for k in ("command", "env", "kubeContext") if scalar(a.get(k))]
+                    conds += [f"{k}={scalar_text(a.get(k))}" for k in ("command", "env", "kubeContext") if scalar_text(a.get(k))]
             detail = "auto: " + ", ".join(conds) if conds else None
-        out.append(_item_symbol(item, scalar(n) or f"profile {i + 1}", SymbolKind.NAMESPACE, n, detail=detail,
+        out.append(_item_symbol(item, scalar_text(n) or f"profile {i + 1}", SymbolKind.NAMESPACE, n, detail=detail,
                                 children=[s for s in _sections(item) if s.name != "profiles"]))
     return out
 

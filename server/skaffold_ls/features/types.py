@@ -79,6 +79,15 @@ class Hover:
     range: Range | None = None
 
 
+@dataclass(slots=True)
+class Lens:
+    """A line of information above a range (an LSP code lens without a command)."""
+
+    range: Range
+    title: str
+    data: dict[str, object] = field(default_factory=dict)
+
+
 class SymbolKind(enum.IntEnum):  # same numbers as LSP's SymbolKind
     FILE = 1
     MODULE = 2

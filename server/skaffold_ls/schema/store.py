@@ -8,23 +8,15 @@ those take precedence for the versions they cover.
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 from skaffold_ls.schema.jsonschema_import import SchemaImportError, import_schema
+from skaffold_ls.schema.location import MODEL_FILE, model_dir
 from skaffold_ls.schema.model import VersionSchema
 from skaffold_ls.schema.versioned import History, VersionedModel
 from skaffold_ls.schema.versions import PREFIX, sort_key
 
-MODEL_FILE = "skaffold-model.json"
-
-
-def model_dir() -> Path:
-    """The folder with the model files: inside the installed package, else the repo."""
-    packaged = resources.files("skaffold_ls") / "schemas"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "schemas" / "model"
+__all__ = ["MODEL_FILE", "SchemaStore", "model_dir"]
 
 
 class SchemaStore:

@@ -1,17 +1,18 @@
-"""Small readers of the YAML document model shared by features, actions and checks
-(neutral ground: checks need not import the actions package for them), and the
-artifacts as written in the document (node + where their files are)."""
+"""skaffold's structure on the YAML nodes themselves, for code actions and editor features
+that edit text or point at it: a config's sections (its own and each profile's) and its
+artifacts as written (node + where their files are). Reading what skaffold *means* goes
+through `values.py`/`artifacts.py`; these views keep the nodes edits need."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from skaffold_ls.config.artifacts import BUILDERS
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import mapping_of, sequence_of
-from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, YamlDocument, deref
+from skaffold_ls.core.yamldoc import Mapping, Pair, Scalar, Sequence, YamlDocument, deref, scalar_text
 
 
 def config_sections(root: Mapping) -> Iterator[tuple[list[str | int], Mapping]]:
@@ -25,21 +26,6 @@ def config_sections(root: Mapping) -> Iterator[tuple[list[str | int], Mapping]]:
                 yield ["profiles", i], m
 
 
-def scalar(node: Node | None) -> str | None:
-    """The text of a non-null scalar (after aliases), else None."""
-    node = deref(node)
-    if isinstance(node, Scalar) and not node.is_null:
-        return node.value
-    return None
-
-
-def sanitize_image(image: str) -> str:
-    """How skaffold names an image in template variables (its SanitizeHelmTemplateValue:
-    `.`, `-`, `/`, `:` become `_`)."""
-    return re.sub(r"[.\-/:]", "_", image)
-
-
-BUILDERS = ("docker", "ko", "bazel", "jib", "kaniko", "buildpacks", "custom")
 
 
 @dataclass
@@ -52,7 +38,7 @@ class ArtifactNode:
 
     @property
     def image(self) -> str | None:
-        return scalar(self.node.get("image"))
+        return scalar_text(self.node.get("image"))
 
     @property
     def builder(self) -> str:
@@ -78,7 +64,7 @@ class ArtifactNode:
 
     @property
     def context_value(self) -> str:
-        return scalar(self.node.get("context")) or "."
+        return scalar_text(self.node.get("context")) or "."
 
     @property
     def context(self) -> Path | None:
@@ -90,7 +76,7 @@ class ArtifactNode:
     def dockerfile_value(self) -> str:
         m = self.builder_mapping
         if self.builder in ("docker", "kaniko") and m is not None:
-            v = scalar(m.get("dockerfile"))
+            v = scalar_text(m.get("dockerfile"))
             if v:
                 return v
         return "Dockerfile"
@@ -103,7 +89,7 @@ class ArtifactNode:
     @property
     def target(self) -> str | None:
         m = self.builder_mapping
-        return scalar(m.get("target")) if m is not None else None
+        return scalar_text(m.get("target")) if m is not None else None
 
     @property
     def build_args(self) -> dict[str, str]:
@@ -111,7 +97,7 @@ class ArtifactNode:
         args = mapping_of(m.get("buildArgs")) if m is not None else None
         out: dict[str, str] = {}
         for p in args.pairs if args else []:
-            v = scalar(p.value)
+            v = scalar_text(p.value)
             if v is not None and isinstance(p.key, Scalar):
                 out[p.key.value] = v
         return out
