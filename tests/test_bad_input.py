@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import pytest_lsp
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.conftest import CONFIG, GOOD, codes, open_doc, start, uri_for, wait_diagnostics
@@ -30,6 +32,14 @@ def alias_bomb() -> str:
         refs = ", ".join([f"*x{i - 1}"] * 9)
         lines.append(f"x{i}: &x{i} [{refs}]")
     lines.append("build:\n  artifacts: *x9")
+    return "\n".join(lines) + "\n"
+
+
+def merge_fan_out(levels: int = 40) -> str:
+    """`<<: [*a, *a]` chained: 1.5 KB standing for 2^40 merged mappings."""
+    lines = [HEAD.rstrip("\n"), "a0: &a0 {k0: v}"]
+    lines += [f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: v}}" for i in range(1, levels + 1)]
+    lines.append(f"build:\n  artifacts:\n  - image: x\n    <<: *a{levels}")
     return "\n".join(lines) + "\n"
 
 
@@ -51,6 +61,7 @@ def five_megabytes() -> str:
 
 CASES = {
     "alias-bomb": (alias_bomb, "alias-bomb"),
+    "merge-fan-out": (merge_fan_out, "alias-bomb"),
     "flow-nesting-10000": (lambda: flow_nesting(10_000), "too-deep"),
     "block-nesting-10000": (lambda: block_nesting(10_000), "too-deep"),
     "five-megabytes": (five_megabytes, "file-too-large"),
@@ -58,9 +69,14 @@ CASES = {
 }
 
 
+def limit_memory() -> None:
+    # A `check` that reads /dev/zero must fail here with MemoryError, not take the machine's memory.
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
 def run_check(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "skaffold_ls", "check", *args],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit_memory)
 
 
 # ---------------------------------------------------------------------------
@@ -130,6 +146,54 @@ def test_check_unreadable_directory_in_process(tmp_path: Path, monkeypatch: pyte
     assert len(err) == 1 and "Permission denied" in err[0], err
 
 
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_check_skips_special_files_with_a_message(tmp_path: Path, kind: str):
+    special = tmp_path / "special" / "skaffold.yaml"
+    special.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(special)
+    else:
+        special.symlink_to("/dev/zero")
+    (tmp_path / "good").mkdir()
+    (tmp_path / "good" / "skaffold.yaml").write_text(GOOD)
+    what = "named pipe" if kind == "fifo" else "character device"
+    for target in (special, tmp_path):  # named, then found by a folder walk
+        r = run_check("--schema-only", str(target))
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert f"{special}: a {what} (FIFO), not a regular file; skipped" in r.stderr \
+            if kind == "fifo" else f"{special}: a {what}, not a regular file; skipped" in r.stderr
+    r = run_check("--format", "json", "--schema-only", str(tmp_path))
+    assert json.loads(r.stdout) == []  # the good file was checked
+
+
+def test_check_globs_and_folder_walks_end_on_symlink_loops(tmp_path: Path):
+    (tmp_path / "svc" / "k8s").mkdir(parents=True)
+    (tmp_path / "svc" / "skaffold.yaml").write_text(GOOD)
+    (tmp_path / "svc" / "k8s" / "up").symlink_to("../..")
+    (tmp_path / "svc" / "k8s" / "self").symlink_to("../k8s")
+    r = run_check("--format", "json", str(tmp_path / "**" / "skaffold.yaml"))
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+    assert {x["file"] for x in json.loads(r.stdout)} <= {str(tmp_path / "svc" / "skaffold.yaml")}
+    r = run_check(str(tmp_path))
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, r.stderr
+
+
+def test_check_says_when_a_walk_is_cut_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]):
+    from skaffold_ls import cli
+    from skaffold_ls.core import fsutil
+
+    for i in range(20):
+        (tmp_path / f"s{i:02}").mkdir()
+        (tmp_path / f"s{i:02}" / "skaffold.yaml").write_text(GOOD)
+    monkeypatch.setattr(fsutil, "MAX_WALK_ENTRIES", 25)
+    cli.main(["check", "--schema-only", str(tmp_path)])
+    assert f"{tmp_path}: stopped after looking at 25 entries" in capsys.readouterr().err
+    assert cli.main(["check", "--schema-only", str(tmp_path / "nothing-*" / "**" / "x.yaml")]) == 2
+    cli.main(["check", "--schema-only", str(tmp_path / "**" / "skaffold.yaml")])
+    assert "stopped after looking at 25 entries" in capsys.readouterr().err
+
+
 # ---------------------------------------------------------------------------
 # The language server
 
@@ -157,3 +221,47 @@ async def test_server_survives_every_bad_input(client: LanguageClient, tmp_path:
     uri = uri_for(tmp_path, "after/skaffold.yaml")
     p = await wait_diagnostics(client, uri, after=open_doc(client, uri, GOOD))
     assert len(p.diagnostics) == 0
+
+
+@pytest.mark.asyncio
+async def test_hovers_on_a_merge_fan_out_leave_the_server_responsive(client: LanguageClient, tmp_path: Path):
+    uri = uri_for(tmp_path, "fan-out/skaffold.yaml")
+    await wait_diagnostics(client, uri, after=open_doc(client, uri, merge_fan_out()), timeout=60)
+    doc = types.TextDocumentIdentifier(uri=uri)
+    hovers = [asyncio.ensure_future(client.text_document_hover_async(types.HoverParams(
+        text_document=doc, position=types.Position(line=line, character=5)))) for line in (3, 20, 42, 45)]
+    other = uri_for(tmp_path, "other/skaffold.yaml")
+    p = await wait_diagnostics(client, other, after=open_doc(client, other, GOOD), timeout=20)
+    assert not p.diagnostics
+    h = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=other), position=types.Position(line=2, character=2))), 20)
+    assert h is not None
+    await asyncio.wait_for(asyncio.gather(*hovers), 30)
+
+
+def test_file_names_with_control_characters_are_escaped(tmp_path: Path):
+    """A name with an escape sequence rewrote the terminal, one with a newline forged a line
+    of output, one with a byte that is not UTF-8 ended `check` with UnicodeEncodeError."""
+    bad = HEAD + "biuld: {}\n"  # one finding per file
+    names = [b"clear\x1b[2J", b"two\nlines:1:1: error forged", b"rtl\xe2\x80\xaeevil", b"byte\xff"]
+    for name in names:
+        folder = os.path.join(os.fsencode(tmp_path), name)
+        os.mkdir(folder)
+        with open(os.path.join(folder, b"skaffold.yaml"), "w", encoding="utf-8") as f:
+            f.write(bad)
+    r = run_check("--schema-only", str(tmp_path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(names), lines  # one line per finding, none forged
+    assert "\x1b" not in r.stdout and "\u202e" not in r.stdout
+    for shown in ("clear\\x1b[2J", "two\\nlines:1:1: error forged", "rtl\\u202eevil", "byte\\xff"):
+        assert any(line.startswith(f"{tmp_path}/{shown}/skaffold.yaml:3:1: error unknown-key") for line in lines), \
+            (shown, lines)
+
+
+def test_printable_escapes_only_what_a_terminal_would_act_on():
+    from skaffold_ls.core.printable import printable
+
+    assert printable("café/😀 skaffold.yaml") == "café/😀 skaffold.yaml"
+    assert printable("a\x1bb\nc\td\x7fe\x85f\u2028g") == "a\\x1bb\\nc\\td\\x7fe\\x85f\\u2028g"
+    assert printable("bad\udcff") == "bad\\xff"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,10 @@ from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze
 from skaffold_ls.config.paths import find_workspace_root
 from skaffold_ls.config.recognition import is_skaffold_name
 from skaffold_ls.config.sources import Sources
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Finding, Severity
+from skaffold_ls.core.printable import printable
+from skaffold_ls.core.yamldoc import too_large_finding
 from skaffold_ls.schema.store import SchemaStore
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFORMATION,
@@ -26,43 +29,61 @@ class UsageError(Exception):
     pass
 
 
-def expand_paths(paths: list[str]) -> list[Path]:
+_SKIPPED_DIRS = frozenset({".git", "node_modules"})
+
+
+def expand_paths(paths: list[str], notes: list[str] | None = None) -> list[Path]:
+    """The files to check. Folder walks do not follow directory symlinks, globs enter each
+    real folder once, and both stop after fsutil.MAX_WALK_ENTRIES entries (with a note)."""
     out: list[Path] = []
+    notes = notes if notes is not None else []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             try:
-                found = sorted(
-                    Path(d) / f
-                    for d, dirs, files in os.walk(p, onerror=_raise)
-                    for f in files if is_skaffold_name(f)
-                    if not any(part in (".git", "node_modules") for part in Path(d).parts)
-                )
+                listing = fsutil.walk_files(p, skip_dir=_SKIPPED_DIRS.__contains__, onerror=_raise)
             except OSError as e:
                 raise UsageError(f"cannot read directory {raw}: {e.strerror or e}") from e
+            found = [f for f in listing.paths if is_skaffold_name(f.name)]
             if not found:
-                raise UsageError(f"no skaffold*.yaml files under {raw}")
+                raise UsageError(f"no skaffold*.yaml files under {raw}{_cut_short(listing)}")
+            if listing.truncated:
+                notes.append(f"{raw}: stopped after looking at {listing.limit:,} entries; "
+                             "files further down were not checked")
             out.extend(found)
-        elif p.exists():
+        elif p.exists() or p.is_symlink():
             out.append(p)
         elif glob.has_magic(raw):
-            matches = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            listing = fsutil.glob_paths(raw)
+            matches = [m for m in listing.paths if not m.is_dir()]
             if not matches:
-                raise UsageError(f"no files match {raw}")
+                raise UsageError(f"no files match {raw}{_cut_short(listing)}")
+            if listing.truncated:
+                notes.append(f"{raw}: stopped after looking at {listing.limit:,} entries; "
+                             "files further down were not checked")
             out.extend(matches)
         else:
             raise UsageError(f"no such file: {raw}")
     return out
 
 
+def _cut_short(listing: fsutil.Listing) -> str:
+    return f" (stopped after looking at {listing.limit:,} entries)" if listing.truncated else ""
+
+
 def _raise(e: OSError) -> None:
     raise e
 
 
-def read_text(path: Path) -> str:
-    """The file as text, or a UsageError that says why not."""
+def read_text(path: Path, max_bytes: int) -> str:
+    """The file as text, or a UsageError that says why not. The type and size are checked
+    before reading: a FIFO would block, /dev/zero never ends."""
     try:
-        data = path.read_bytes()
+        data = fsutil.read_bytes(path, max_bytes)
+    except fsutil.NotRegularFileError as e:
+        raise UsageError(f"{path}: {e.strerror}; skipped") from e
+    except fsutil.FileTooLargeError as e:
+        raise _TooLarge(e.size) from e
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror or e}") from e
     try:
@@ -71,12 +92,21 @@ def read_text(path: Path) -> str:
         raise _NotText(e.start) from e
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
+
+
 class _NotText(Exception):
     def __init__(self, offset: int):
         self.offset = offset
 
 
 def run(args: argparse.Namespace) -> int:
+    # A file name with bytes that are not UTF-8 must not end the run with UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     store = SchemaStore(Path(args.schema_dir) if args.schema_dir else None)
     if args.schema_dir and not Path(args.schema_dir).is_dir():
         print(f"skaffold-ls: --schema-dir {args.schema_dir} is not a directory", file=sys.stderr)
@@ -89,11 +119,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"skaffold-ls: --run-dir {args.run_dir} is not a directory", file=sys.stderr)
         return 2
     sources = Sources()
+    notes: list[str] = []
     try:
-        files = expand_paths(args.paths)
+        files = expand_paths(args.paths, notes)
     except UsageError as e:
-        print(f"skaffold-ls: {e}", file=sys.stderr)
+        print(f"skaffold-ls: {printable(str(e))}", file=sys.stderr)
         return 2
+    for note in notes:
+        print(f"skaffold-ls: {printable(note)}", file=sys.stderr)
     errors = 0
     hidden = 0
     io_problem = False
@@ -101,14 +134,18 @@ def run(args: argparse.Namespace) -> int:
     sarif_files: list[report_formats.FileReport] = []
     for path in files:
         try:
-            text = read_text(path)
+            text = read_text(path, options.max_file_bytes)
         except UsageError as e:
-            print(f"skaffold-ls: {e}", file=sys.stderr)
+            print(f"skaffold-ls: {printable(str(e))}", file=sys.stderr)
             io_problem = True
             continue
         except _NotText as e:
             findings = [_not_utf8(e.offset)]
             lines: list[str] = []
+            analysis = None
+        except _TooLarge as e:
+            findings = [too_large_finding(e.size, options.max_file_bytes)]
+            lines = []
             analysis = None
         else:
             absolute = path.resolve()
@@ -116,7 +153,8 @@ def run(args: argparse.Namespace) -> int:
                                   sources=sources)
             analysis = analyze(text, absolute, store, options, workspace)
             if analysis.not_skaffold and str(path) in args.paths:
-                print(f"skaffold-ls: {path}: not a skaffold config (apiVersion {analysis.not_skaffold}); skipped",
+                print(f"skaffold-ls: {printable(path)}: not a skaffold config "
+                      f"(apiVersion {printable(analysis.not_skaffold)}); skipped",
                       file=sys.stderr)
             findings = analysis.findings
             lines = analysis.parsed.lines
@@ -132,8 +170,10 @@ def run(args: argparse.Namespace) -> int:
             elif args.format == "sarif":
                 pass  # written once, after every file
             else:
-                print(f"{path}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
-                      f"{f.severity.label} {f.code} {f.message}")
+                # One line per finding, whatever the file is called or the YAML holds: a name with
+                # a newline or an escape sequence would forge lines or rewrite the terminal.
+                print(f"{printable(path)}:{f.range.start.line + 1}:{f.range.start.col + 1}: "
+                      f"{f.severity.label} {f.code} {printable(f.message)}")
         if args.format == "sarif":
             sarif_files.append(_sarif_file(path, lines, findings, threshold, analysis, store))
     if args.format == "json":

@@ -15,6 +15,7 @@ from pathlib import Path
 from skaffold_ls.actions.registry import Offer, offers, whole
 from skaffold_ls.analysis import Analysis
 from skaffold_ls.core.findings import Finding
+from skaffold_ls.core.positions import split_lines
 from skaffold_ls.diagnostic_docs import CodeDoc
 from skaffold_ls.features.types import FeatureContext
 from skaffold_ls.report_formats import FileEdits, Fix
@@ -70,8 +71,8 @@ def _fix(offer: Offer, lines_of: dict[Path, list[str] | None]) -> Fix | None:
 
 
 def _lines(path: Path) -> list[str] | None:
-    """Another file's lines, split as the document model splits them (on LF only)."""
+    """Another file's lines, split as the document model splits them (core/positions.split_lines)."""
     try:
-        return path.read_text(encoding="utf-8-sig").split("\n")
+        return split_lines(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return None

@@ -26,6 +26,7 @@ MINE = {
     "liveness-probe-debug", "debug-port-exposed", "invalid-activation-regex", "activation-double-negation",
     "activation-negated-env-key", "profile-always-active", "images-not-pushed", "go-runtime-not-detected",
     "debug-runtime-not-detected", "debug-runtime-ambiguous", "go-stripped-binary", "go-optimised-build",
+    "glob-too-broad", "invalid-port",
 }
 
 
@@ -207,3 +208,27 @@ def test_helm_numbered_image_variables_count_as_references(tmp_path: Path) -> No
         encoding="utf-8")
     assert [c for c in codes(tmp_path / "skaffold.yaml") if c[1] == "unreferenced-artifact-image"] == [
         (7, "unreferenced-artifact-image", "info")]
+
+
+
+MANIFEST_GLOB = """\
+apiVersion: skaffold/v4beta14
+kind: Config
+manifests:
+  rawYaml:
+  - k8s/**/*.yaml
+deploy:
+  kubectl: {}
+"""
+
+
+def test_a_glob_that_reaches_too_many_entries_says_so(tmp_path: Path) -> None:
+    """The glob stops at its entry cap; it used to say nothing (and no-manifests-match cannot be judged)."""
+    from skaffold_ls.config.paths import MAX_GLOB_ENTRIES
+
+    (tmp_path / "k8s").mkdir()
+    for i in range(MAX_GLOB_ENTRIES + 1):
+        (tmp_path / "k8s" / f"m{i}.txt").touch()
+    (tmp_path / "skaffold.yaml").write_text(MANIFEST_GLOB)
+    found = codes(tmp_path / "skaffold.yaml")
+    assert (5, "glob-too-broad", "info") in found and "no-manifests-match" not in [c[1] for c in found]

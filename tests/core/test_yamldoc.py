@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.yamldoc import (
     AliasBombError,
     Mapping,
     Scalar,
     check_alias_budget,
+    deref,
+    merged_pairs,
     parse,
     to_python,
 )
@@ -57,6 +61,51 @@ def test_alias_bomb_is_refused_without_expanding():
 def test_merge_keys_apply_like_yaml_v3():
     pf = parse("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n")
     assert to_python(pf.documents[0].root)["x"] == {"a": 1, "b": 3}
+
+
+def merge_fan_out(levels: int) -> str:
+    """`<<: [*a, *a]` chained: level n stands for 2^n merged mappings, written in a few hundred bytes."""
+    lines = ["a0: &a0 {k0: v}"]
+    lines += [f"a{i}: &a{i} {{<<: [*a{i - 1}, *a{i - 1}], k{i}: v}}" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_chained_merges_are_memoised_not_expanded(monkeypatch: pytest.MonkeyPatch):
+    from skaffold_ls.core import yamldoc
+
+    root = parse(merge_fan_out(40)).documents[0].root_mapping()
+    assert root is not None
+    top = deref(root.get("a40"))
+    assert isinstance(top, Mapping)
+    calls = 0
+    real_deref = yamldoc.deref
+
+    def counting_deref(node: yamldoc.Node | None, limit: int = 64) -> yamldoc.Node | None:
+        nonlocal calls
+        calls += 1
+        if calls > 10_000:  # 2^40 without memoising; a few hundred with it
+            raise AssertionError("merged_pairs expands merges instead of memoising them")
+        return real_deref(node, limit)
+
+    monkeypatch.setattr(yamldoc, "deref", counting_deref)
+    keys = [p.key.value for p in merged_pairs(top) if isinstance(p.key, Scalar)]
+    assert keys == [f"k{i}" for i in range(40, -1, -1)]  # own key first, then the sources', once each
+    assert merged_pairs(top) is merged_pairs(top)  # kept on the node
+
+
+def test_merges_stop_at_the_budget():
+    root = parse(merge_fan_out(12)).documents[0].root_mapping()
+    assert root is not None
+    top = deref(root.get("a12"))
+    assert isinstance(top, Mapping)
+    keys = [p.key.value for p in merged_pairs(top, budget=5) if isinstance(p.key, Scalar)]
+    assert keys[0] == "k12" and len(keys) < 13
+
+
+def test_merge_fan_out_is_an_alias_bomb():
+    doc = parse("apiVersion: skaffold/v4beta14\nkind: Config\n" + merge_fan_out(40)).documents[0]
+    bomb = check_alias_budget(doc)
+    assert bomb is not None and bomb.code == "alias-bomb"
 
 
 def test_deep_nesting_and_binary_and_size_end_in_findings():

@@ -44,3 +44,25 @@ def test_rescan_after_changes_and_skipped_folders(tmp_path: Path) -> None:
     assert [r.name for r in ws.scan(tmp_path).resources] == ["p"]
 
 
+def test_scan_never_reads_special_files(tmp_path: Path) -> None:
+    """A FIFO named like a manifest, a Go file or go.mod blocked the scan (and the completion
+    waiting for it) forever; a link to /dev/zero read until memory ran out."""
+    import os
+    import threading
+
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "app.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: app}\n")
+    os.mkfifo(tmp_path / "k8s" / "deploy.yaml")
+    (tmp_path / "k8s" / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "go.mod")
+    os.mkfifo(tmp_path / "main.go")
+    (tmp_path / "chart").mkdir()
+    (tmp_path / "chart" / "Chart.yaml").write_text("name: chart\n")
+    os.mkfifo(tmp_path / "chart" / "values.yaml")
+    result: list[ws.Scan] = []
+    worker = threading.Thread(target=lambda: result.append(ws.scan(tmp_path)), daemon=True)
+    worker.start()
+    worker.join(60)  # a hang guard, not a timing: without the fix the scan never returns
+    assert not worker.is_alive(), "the workspace scan blocked on a special file"
+    assert [r.name for r in result[0].resources] == ["app"]
+    assert ws.chart_values(tmp_path / "chart") == {}

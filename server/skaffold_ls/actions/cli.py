@@ -9,7 +9,9 @@ from pathlib import Path
 
 from skaffold_ls.actions.registry import ACTION_NAMES, Offer, offers, whole
 from skaffold_ls.analysis import analyze
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Pos, Range
+from skaffold_ls.core.printable import printable
 from skaffold_ls.core.textedit import apply_text_edits
 from skaffold_ls.features.types import FeatureContext
 from skaffold_ls.schema.store import SchemaStore
@@ -39,8 +41,29 @@ def _read(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text((_BOM if path in _had_bom else "") + text, encoding="utf-8", newline="")
+def _write_all(files: dict[Path, str]) -> str | None:
+    """Write every file or none: each to a temporary file beside it first (a full disk
+    stops here, with nothing changed), then each renamed into place. Symlinks are written
+    through, modes and a BOM kept; a read-only file is refused. The error, or None."""
+    for p in files:
+        if fsutil.is_read_only(p):
+            return f"{_shown(p)} is read-only; nothing was written"
+    pending: list[fsutil.PendingWrite] = []
+    try:
+        for p, text in files.items():
+            data = ((_BOM if p in _had_bom else "") + text).encode("utf-8")
+            pending.append(fsutil.PendingWrite(p, data))
+    except OSError as e:
+        for w in pending:
+            w.discard()
+        return f"cannot write {_shown(Path(e.filename or p))}: {e.strerror or e}; nothing was written"
+    for w in pending:
+        try:
+            w.commit()
+        except OSError as e:
+            return f"cannot write {_shown(w.path)}: {e.strerror or e}"
+        print(f"skaffold-ls: wrote {_shown(w.path)}", file=sys.stderr)
+    return None
 
 
 def _diff(old: str, new: str, a: str, b: str) -> None:
@@ -52,13 +75,13 @@ def _diff(old: str, new: str, a: str, b: str) -> None:
 def run(args: argparse.Namespace) -> int:
     path = Path(args.file).resolve()
     if not path.is_file():
-        print(f"skaffold-ls: no such file: {args.file}", file=sys.stderr)
+        print(f"skaffold-ls: no such file: {printable(args.file)}", file=sys.stderr)
         return 2
     store = SchemaStore(Path(args.schema_dir) if args.schema_dir else None)
     try:
         text = _read(path)
     except (OSError, UnicodeDecodeError) as e:
-        print(f"skaffold-ls: cannot read {args.file}: {e}", file=sys.stderr)
+        print(f"skaffold-ls: cannot read {printable(args.file)}: {printable(str(e))}", file=sys.stderr)
         return 2
     found = _offers(path, text, store, args.line)
     if args.list:
@@ -102,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     contents[target] = _read(target)
                 except (OSError, UnicodeDecodeError) as e:
-                    print(f"skaffold-ls: cannot read {target}: {e}", file=sys.stderr)
+                    print(f"skaffold-ls: cannot read {_shown(target)}: {printable(str(e))}", file=sys.stderr)
                     return 2
             contents[target] = apply_text_edits(contents[target], edits)
             only_here = only_here and target == path
@@ -116,18 +139,25 @@ def run(args: argparse.Namespace) -> int:
         found = _offers(path, current, store, None if args.all else args.line)
     changed = {p: t for p, t in contents.items() if t != (_read(p) if p.exists() else "")}
     if args.apply:
-        for p, t in {**changed, **created}.items():
-            if p in created and p.exists():
-                print(f"skaffold-ls: {p} exists; not overwritten", file=sys.stderr)
+        for p in created:
+            if p.exists():
+                print(f"skaffold-ls: {_shown(p)} exists; not overwritten", file=sys.stderr)
                 return 1
-            _write(p, t)
-            print(f"skaffold-ls: wrote {_rel(p)}", file=sys.stderr)
+        problem = _write_all({**changed, **created})
+        if problem is not None:
+            print(f"skaffold-ls: {problem}", file=sys.stderr)
+            return 2
         return 0
     for p, t in changed.items():
-        _diff(_read(p), t, f"a/{_rel(p)}", f"b/{_rel(p)}")
+        _diff(_read(p), t, f"a/{_shown(p)}", f"b/{_shown(p)}")
     for p, t in created.items():
-        _diff("", t, "/dev/null", f"b/{_rel(p)}")
+        _diff("", t, "/dev/null", f"b/{_shown(p)}")
     return 0
+
+
+def _shown(p: Path) -> str:
+    """A file name fit for the terminal (control characters escaped: core/printable.py)."""
+    return printable(_rel(p))
 
 
 def _rel(p: Path) -> str:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import glob
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,8 @@ from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
 from skaffold_ls.buildfiles.charts import probe_switch
 from skaffold_ls.buildfiles.dockertext import DockerfileText
 from skaffold_ls.config.nodes import ArtifactNode, artifacts, config_sections
+from skaffold_ls.config.paths import glob_files
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Finding, Range
 from skaffold_ls.core.textedit import (
     EditError,
@@ -155,12 +156,9 @@ def manifest_resources(folder: Path, patterns: list[str]) -> list[dict[str, Any]
     for pattern in patterns:
         if "{{" in pattern or "://" in pattern:
             continue
-        for f in sorted(glob.glob(str(folder / pattern), recursive=True)):
-            p = Path(f)
-            if not p.is_file() or p.stat().st_size > MAX_MANIFEST_BYTES:
-                continue
+        for p in glob_files(folder, pattern).files:  # no symlink loops, capped, regular files only
             try:
-                docs = list(yaml.safe_load_all(p.read_text(encoding="utf-8")))
+                docs = list(yaml.safe_load_all(fsutil.read_text(p, MAX_MANIFEST_BYTES)))
             except (yaml.YAMLError, OSError, UnicodeDecodeError):
                 continue
             for d in docs:

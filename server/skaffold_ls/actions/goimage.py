@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from skaffold_ls.buildfiles import Dockerfile, DockerfileError, GoBuild, Stage, find_go_mod, parse_dockerfile
+from skaffold_ls.core import fsutil
 
 # ko sets these itself (per platform) or they only matter inside the Dockerfile build.
 _ENV_DROPPED = {"GOOS", "GOARCH", "GOARM", "GOPATH", "GOCACHE", "GOMODCACHE", "GOBIN", "HOME", "PATH"}
@@ -142,7 +143,7 @@ def _uses_cgo(build: GoBuild, stage: Stage, df: Dockerfile, module_dir: Path | N
             continue
         for f in sorted(d.glob("*.go"))[:200]:
             try:
-                src = f.read_text(encoding="utf-8", errors="replace")
+                src = fsutil.read_text(f, fsutil.MAX_READ_BYTES, errors="replace")
             except OSError:
                 continue
             if re.search(r'^\s*import\s+"C"\s*$', src, re.M) or re.search(r'^\s*"C"\s*$', src, re.M):
@@ -283,7 +284,7 @@ def _unset_variables(dockerfile: Path, build: GoBuild, stage: Stage, df: Dockerf
                      build_args: dict[str, str]) -> list[str]:
     """Variables the go build line uses that have no value here (so their part is lost)."""
     try:
-        lines = dockerfile.read_text(encoding="utf-8").split("\n")
+        lines = fsutil.read_text(dockerfile, fsutil.MAX_READ_BYTES).split("\n")
     except OSError:
         return []
     text = []

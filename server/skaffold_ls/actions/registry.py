@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,13 +67,21 @@ class ActionContext:
 Provider = Callable[[ActionContext], list[Offer]]
 PROVIDERS: list[Provider] = []
 _loaded = False
+_load_lock = threading.Lock()
 
 
 def _load() -> None:
+    """Import the provider modules (they append to PROVIDERS) once. "Loaded" is said only
+    after the import: a thread that came while another was importing used to find
+    PROVIDERS still empty and answer "no actions"."""
     global _loaded
-    if not _loaded:
-        _loaded = True
-        from skaffold_ls.actions import builders, debughelp, quickfix, upgrade_action  # noqa: F401
+    if _loaded:
+        return
+    with _load_lock:
+        if not _loaded:
+            from skaffold_ls.actions import builders, debughelp, quickfix, upgrade_action  # noqa: F401
+
+            _loaded = True
 
 
 def offers(ctx: FeatureContext, range: Range, diagnostics: list[Finding]) -> list[Offer]:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from skaffold_ls.buildfiles.textfile import read_build_file
+
 # Default WORKDIR of well-known base images (repository basename → dir). Docker's default is "/".
 IMAGE_DEFAULT_WORKDIR: dict[str, str] = {
     "golang": "/go",
@@ -243,7 +245,7 @@ def image_repository(image: str) -> str:
 
 def parse_dockerfile(path: Path, build_args: Mapping[str, str] | None = None) -> Dockerfile:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_build_file(path)
     except OSError as e:
         raise DockerfileError(f"cannot read {path}: {e.strerror or e}") from e
     return parse_dockerfile_text(text, path=path, build_args=build_args)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from skaffold_ls.buildfiles.textfile import read_build_file
+
 _MODULE_RE = re.compile(r'^\s*module\s+(?:"([^"]+)"|`([^`]+)`|(\S+))', re.M)
 _GO_RE = re.compile(r"^\s*go\s+(\S+)", re.M)
 _REPLACE_LINE = re.compile(r"^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s+=>\s+(\.{1,2}/\S*|/\S+)\s*$")
@@ -107,7 +109,7 @@ def _find_go_work(start: Path, stop_at: Path | None) -> list[Path] | None:
 
 def read_go_mod(path: Path) -> GoMod | None:
     try:
-        return parse_go_mod(path.read_text(encoding="utf-8"), path)
+        return parse_go_mod(read_build_file(path), path)
     except OSError:
         return None
 

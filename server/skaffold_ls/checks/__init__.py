@@ -5,7 +5,7 @@ Each module's docstring states its codes, severities and the evidence they rest 
 (docs/diagnostics.md has the policy).
 """
 
-from skaffold_ls.checks import debug_readiness, files, images, ko, profiles, push, requires, security
+from skaffold_ls.checks import debug_readiness, files, images, ko, ports, profiles, push, requires, security
 from skaffold_ls.checks.context import Check
 
 ALL: list[Check] = [
@@ -25,6 +25,7 @@ ALL: list[Check] = [
     debug_readiness.check_probes,
     push.check_push,
     security.check_debug_ports,
+    ports.check_port_ranges,
 ]
 
 __all__ = ["ALL", "Check"]

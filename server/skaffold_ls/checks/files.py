@@ -2,7 +2,8 @@
 
 skaffold fails only when it builds or deploys (warnings): missing-context,
 missing-dockerfile, no-manifests-match, missing-kustomize-path, missing-chart,
-missing-values-file. Paths resolve as skaffold resolves them: a root config's against
+missing-values-file. glob-too-broad (information): a manifest glob that reaches more
+entries than one glob may look at (`config/paths.py`), so what it matches is not known. Paths resolve as skaffold resolves them: a root config's against
 the directory skaffold runs in (the config's folder unless the workspace says
 otherwise, see `config/paths.py`), a required config's against its own folder; each
 message says which folder that was. Templated and remote values are skipped.
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from skaffold_ls.checks.context import CheckContext
 from skaffold_ls.config.manifests import kustomization_files
-from skaffold_ls.config.paths import glob_files, is_remote, is_templated, resolve
+from skaffold_ls.config.paths import MAX_GLOB_ENTRIES, glob_files, is_remote, is_templated, resolve
 from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.typed import typed_scalars
@@ -80,7 +81,12 @@ def _manifest_findings(base: Path, cfg: Value, where: str) -> list[Finding]:
         if is_templated(pattern) or is_remote(pattern):
             continue
         found = glob_files(base, pattern)
-        if not found.files and not found.truncated:
+        if found.truncated:
+            out.append(Finding("glob-too-broad", Severity.INFORMATION,
+                               f"`{pattern}` reaches more than {MAX_GLOB_ENTRIES:,} files and folders: skaffold-ls "
+                               f"looked at the first {MAX_GLOB_ENTRIES:,} only, and skaffold would read them all",
+                               v.range, {"pattern": pattern, "limit": MAX_GLOB_ENTRIES}))
+        elif not found.files:
             what = "matches no file" if any(c in pattern for c in "*?[") else "does not exist"
             out.append(Finding("no-manifests-match", W,
                                f"`{pattern}` {what} (relative to {where}): skaffold deploys nothing from it",

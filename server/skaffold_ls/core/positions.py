@@ -11,6 +11,8 @@ Pure functions, no pygls: the language server and tests both use them.
 
 from __future__ import annotations
 
+import re
+
 UTF8 = "utf-8"
 UTF16 = "utf-16"
 UTF32 = "utf-32"
@@ -68,3 +70,36 @@ def from_units(line: str, units: int, encoding: str = UTF16) -> int:
             return i
         seen += _units(ch, encoding)
     return len(line) + max(0, units - seen)
+
+
+# ---------------------------------------------------------------------------
+# Lines: the core counts them as LSP and libyaml do. A line ends at "\n", "\r\n" or a
+# lone "\r" (old Mac files): counting only "\n" put a whole CR-only file on line 1,
+# while libyaml's marks (and editors) said line 8.
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def split_lines(text: str) -> list[str]:
+    """The text's lines. A line ended by "\r\n" keeps its "\r", as `text.split("\n")`
+    gives it (the core's convention: callers strip it where it matters)."""
+    return (_LONE_CR.sub("\n", text) if "\r" in text else text).split("\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset in `text` where each line starts."""
+    starts = [0]
+    if "\r" in text:
+        text = _LONE_CR.sub("\n", text)  # one character for one: offsets stay the same
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """(line, column) of an offset in `text`, lines counted as split_lines counts them."""
+    head = _LONE_CR.sub("\n", text[:offset]) if "\r" in text else text[:offset]
+    line = head.count("\n")
+    return line, offset - (head.rfind("\n") + 1)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from skaffold_ls.core.findings import Pos, Range, TextEdit
+from skaffold_ls.core.positions import line_col, line_starts
 from skaffold_ls.core.yamldoc import Alias, Mapping, Node, Pair, Scalar, Sequence, YamlDocument
 
 
@@ -31,15 +32,9 @@ class EditError(Exception):
 
 
 def newline_of(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
 
 
 def offset_of(starts: list[int], text: str, pos: Pos) -> int:
@@ -49,14 +44,12 @@ def offset_of(starts: list[int], text: str, pos: Pos) -> int:
 
 
 def pos_at(text: str, offset: int) -> Pos:
-    line = text.count("\n", 0, offset)
-    col = offset - (text.rfind("\n", 0, offset) + 1)
-    return Pos(line, col)
+    return Pos(*line_col(text, offset))
 
 
 def apply_text_edits(text: str, edits: Iterable[TextEdit]) -> str:
     """Apply edits made against `text` (all positions refer to the original)."""
-    starts = _line_starts(text)
+    starts = line_starts(text)
     spans = sorted(
         ((offset_of(starts, text, e.range.start), offset_of(starts, text, e.range.end), e.new_text, n)
          for n, e in enumerate(edits)),

@@ -37,6 +37,25 @@ _GROUP_NAMES = {
 }
 
 MAX_VISITS = 500_000
+GO_INT_MIN, GO_INT_MAX = -(2**63), 2**63 - 1
+
+
+def go_int(text: str) -> int | None:
+    """The integer yaml.v3 reads from a plain scalar (`_` separators, 0x and 0o prefixes), or None."""
+    if not _INT.match(text):
+        return None
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    base = 16 if digits[:2] in ("0x", "0X") else 8 if digits[:2] == "0o" else 10
+    return sign * int(digits[2:] if base != 10 else digits, base)
+
+
+def fits_go_int(text: str) -> bool:
+    """Whether a Go `int` field (64-bit) can hold the number: yaml.v3 fails the whole decode
+    when it cannot (a 20-digit port, say)."""
+    n = go_int(text)
+    return n is None or GO_INT_MIN <= n <= GO_INT_MAX
 
 
 @dataclass(slots=True)
@@ -213,6 +232,12 @@ class _Validator:
             ok = plain and value in _BOOLS
         if not ok:
             self.type_error(node, spec, path)
+            return
+        if spec.kind == "integer" and not fits_go_int(value):
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            self.add("number-out-of-range", Severity.ERROR,
+                     f"`{_label(path)}` is {shown}, more than a 64-bit integer holds: skaffold (Go's yaml "
+                     "decoder) refuses to load the config", node.range, {"value": value})
             return
         if spec.enum is not None and value not in spec.enum:
             allowed = ", ".join(f"`{e}`" for e in spec.enum)

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
+from skaffold_ls.core.positions import line_col, split_lines
 
 try:  # libyaml makes parsing ~10x faster; fall back to the pure-Python parser.
     from yaml import CSafeLoader as _Loader
@@ -36,6 +37,12 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # anchors, far too little for a "billion laughs".
 MAX_EXPANDED_NODES = 200_000
 ALIAS_RATIO = 20
+# Merge keys expand too: `<<: [*a, *a]` chained 40 times stands for 2^40 pairs. Each
+# mapping's merged pairs are computed once (kept on the node), and one call looks at
+# no more than this many pairs of merged mappings; past it, merges add nothing more.
+# Real merges look at a few dozen; check_alias_budget reports the document anyway,
+# since expanded_size counts merged aliases.
+MAX_MERGED_PAIRS = 5_000
 
 
 # ---------------------------------------------------------------------------
@@ -81,6 +88,7 @@ class Pair:
 class Mapping(Node):
     pairs: list[Pair] = field(default_factory=list)
     flow: bool = False
+    merged: list[Pair] | None = field(default=None, repr=False)  # merged_pairs' result, once computed
 
     def get(self, key: str) -> Node | None:
         for p in self.pairs:
@@ -195,23 +203,17 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
         # Unpaired surrogates (a JSON "\\ud800" from an editor) are not Unicode text and
         # crash libyaml: replace them one for one (columns stay put) and say so.
         size = len(text.encode("utf-8", "surrogatepass"))
-        at = e.start
-        line, col = text.count("\n", 0, at), at - (text.rfind("\n", 0, at) + 1)
+        line, col = line_col(text, e.start)
         surrogate = Finding("not-utf8", Severity.ERROR,
                             "text contains an unpaired UTF-16 surrogate, which is not valid Unicode",
                             Range.of(line, col, line, col + 1))
         text = _SURROGATE.sub("\ufffd", text)
-    lines = text.split("\n")
+    lines = split_lines(text)
     if size > max_bytes:
-        return ParsedFile(text, lines, [], [_whole_file(
-            "file-too-large",
-            f"file is {size / 1_048_576:.1f} MB; skaffold-ls analyses files up to "
-            f"{max_bytes / 1_048_576:.1f} MB (raise `skaffold.maxFileSize` to change this)",
-        )], analysable=False)
+        return ParsedFile(text, lines, [], [too_large_finding(size, max_bytes)], analysable=False)
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul)
-        col = nul - (text.rfind("\n", 0, nul) + 1)
+        line, col = line_col(text, nul)
         return ParsedFile(text, lines, [], [Finding(
             "binary-content", Severity.ERROR,
             "file contains a NUL byte: it looks binary, not YAML",
@@ -242,6 +244,14 @@ def parse(text: str, max_bytes: int = MAX_FILE_BYTES) -> ParsedFile:
         findings.append(_whole_file("too-deep", "nesting too deep to read"))
     findings.extend(builder.findings)
     return ParsedFile(text, lines, builder.documents, findings)
+
+
+def too_large_finding(size: int, max_bytes: int) -> Finding:
+    """The finding for a file of `size` bytes, larger than analysed (also for files never read)."""
+    return _whole_file(
+        "file-too-large",
+        f"file is {size / 1_048_576:.1f} MB; skaffold-ls analyses files up to "
+        f"{max_bytes / 1_048_576:.1f} MB (raise `skaffold.maxFileSize` to change this)")
 
 
 _UNICODE_BREAKS = {0x85: " ", 0x2028: " ", 0x2029: " "}
@@ -499,25 +509,64 @@ def iter_nodes(root: Node | None) -> Iterator[Node]:
             stack.extend(reversed(n.items))
 
 
-def merged_pairs(mapping: Mapping, limit: int = 64) -> list[Pair]:
+def merged_pairs(mapping: Mapping, budget: int = MAX_MERGED_PAIRS) -> list[Pair]:
     """The mapping's pairs with YAML merge keys (`<<: *base`) applied, as yaml.v3 does:
-    explicit keys win over merged ones."""
-    own = [p for p in mapping.pairs if not (isinstance(p.key, Scalar) and p.key.value == "<<" and p.key.is_plain)]
-    if len(own) == len(mapping.pairs):
-        return mapping.pairs
-    out = list(own)
-    present = {p.key.value for p in own if isinstance(p.key, Scalar)}
-    for p in mapping.pairs:
-        if not (isinstance(p.key, Scalar) and p.key.value == "<<" and p.key.is_plain):
+    explicit keys win over merged ones, earlier sources over later ones.
+
+    Memoised on each mapping and bounded: one call looks at no more than `budget`
+    pairs of merged mappings (see MAX_MERGED_PAIRS), so chained fan-out merges cost
+    time proportional to the nodes written, not to their expansion."""
+    if mapping.merged is not None:
+        return mapping.merged
+    # Post-order over the merge graph, without recursion: sources before the mappings
+    # that merge them. Anchors are registered when their node is complete, so an alias
+    # never names a mapping it is inside of; `seen` guards against cycles regardless.
+    order: list[Mapping] = []
+    seen: set[int] = set()
+    stack: list[tuple[Mapping, bool]] = [(mapping, False)]
+    while stack:
+        m, sources_done = stack.pop()
+        if sources_done:
+            order.append(m)
+            continue
+        if id(m) in seen or m.merged is not None:
+            continue
+        seen.add(id(m))
+        stack.append((m, True))
+        stack.extend((src, False) for src in _merge_sources(m) if src.merged is None and id(src) not in seen)
+    left = budget
+    for m in order:
+        if not any(_is_merge_key(p.key) for p in m.pairs):
+            m.merged = m.pairs
+            continue
+        out = [p for p in m.pairs if not _is_merge_key(p.key)]
+        present = {p.key.value for p in out if isinstance(p.key, Scalar)}
+        for src in _merge_sources(m):
+            merged = src.merged if src.merged is not None else src.pairs
+            take = merged[:max(left, 0)]
+            left -= len(merged)
+            for q in take:
+                if isinstance(q.key, Scalar) and q.key.value not in present and not _is_merge_key(q.key):
+                    present.add(q.key.value)
+                    out.append(q)
+        m.merged = out
+    return mapping.merged if mapping.merged is not None else mapping.pairs
+
+
+def _is_merge_key(key: Node) -> bool:
+    return isinstance(key, Scalar) and key.value == "<<" and key.is_plain
+
+
+def _merge_sources(m: Mapping) -> list[Mapping]:
+    """The mappings a mapping's `<<` keys name, in order."""
+    out: list[Mapping] = []
+    for p in m.pairs:
+        if not _is_merge_key(p.key):
             continue
         value = deref(p.value)
-        sources = [deref(i) for i in value.items] if isinstance(value, Sequence) else [value]
-        for src in sources:
-            if isinstance(src, Mapping) and limit > 0:
-                for q in merged_pairs(src, limit - 1):
-                    if isinstance(q.key, Scalar) and q.key.value not in present:
-                        present.add(q.key.value)
-                        out.append(q)
+        for src in ([deref(i) for i in value.items] if isinstance(value, Sequence) else [value]):
+            if isinstance(src, Mapping):
+                out.append(src)
     return out
 
 

@@ -249,7 +249,8 @@ class Attacher:
     def _write(self, configs: list[dict[str, Any]]) -> bool:
         compound = {"name": COMPOUND_NAME, "configurations": sorted(self.active), "stopAll": True}
         try:
-            upsert_launch_json(self.launch_json, configs, [compound], managed_keys=MANAGED_KEYS)
+            upsert_launch_json(self.launch_json, configs, [compound], managed_keys=MANAGED_KEYS,
+                               workspace=self.workspace)
         except (LaunchJsonError, OSError) as e:
             self.emit.error(str(e))
             return False

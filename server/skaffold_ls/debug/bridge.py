@@ -511,7 +511,8 @@ class Bridge:
         compound = {"name": COMPOUND_NAME, "configurations": [e.name for e in self.entries.values() if e.active],
                     "stopAll": True}
         try:
-            upsert_launch_json(self.launch_json, configs, [compound], managed_keys=MANAGED_KEYS)
+            upsert_launch_json(self.launch_json, configs, [compound], managed_keys=MANAGED_KEYS,
+                               workspace=self.workspace)
         except (LaunchJsonError, OSError) as e:
             self.emit.error(str(e), None, configs[0].get("name") if configs else None)
             return False

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from skaffold_ls.core.printable import printable
+
 
 def run(args: argparse.Namespace) -> int:
     from skaffold_ls.config.project import report_lines
@@ -16,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
 
     workspace = Path(args.workspace)
     if not workspace.is_dir():
-        print(f"skaffold-ls: error: --workspace {workspace}: not a folder", file=sys.stderr)
+        print(f"skaffold-ls: error: --workspace {printable(workspace)}: not a folder", file=sys.stderr)
         return 2
     skaffold_file = Path(args.filename) if args.filename else None
     offline = offline_configurations(workspace, skaffold_file, args.profile, args.module)
@@ -61,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.launch_json) if args.launch_json else workspace / ".vscode" / "launch.json"
     try:
         managed = (*MANAGED_KEYS, "skaffoldConfig", "debug")  # Cloud Code form; watch/cleanUp stay the user's
-        changed = upsert_launch_json(path, configs, compounds, managed_keys=managed)
+        changed = upsert_launch_json(path, configs, compounds, managed_keys=managed, workspace=workspace)
     except (LaunchJsonError, OSError) as e:
-        print(f"skaffold-ls: error: {e}", file=sys.stderr)
+        print(f"skaffold-ls: error: {printable(str(e))}", file=sys.stderr)
         return 2
-    print(f"{'wrote' if changed else 'unchanged:'} {len(configs)} configuration(s) in {path}")
+    print(f"{'wrote' if changed else 'unchanged:'} {len(configs)} configuration(s) in {printable(path)}")
     return status

@@ -5,13 +5,19 @@ every node. Our entries (found by `name`) are replaced in place by splicing new 
 exactly their span; new entries are inserted before the closing `]`. Everything outside
 our entries — comments, trailing commas, the user's own configurations, formatting — is
 kept byte for byte. Keys the user added to one of our entries are kept (ours win on
-conflicts). Writes are atomic (temp file in the same folder + `os.replace`). A file that
-does not parse is never written.
+conflicts). A file that does not parse is never written.
+
+Writers do not lose each other's entries: each takes an advisory lock on a sibling
+`.launch.json.lock` (removed afterwards), reads the file under it, merges and writes it (four
+`launch-config --write` at once used to keep one or two of the four entries). Writes
+are atomic (temporary file beside it, fsync, rename: a full disk leaves the old file),
+go through a symlinked launch.json to its target, keep the file's mode (a new one gets
+0666 minus the umask, like any editor's file), and a `.vscode` that is a symlink out
+of the workspace is refused.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -19,11 +25,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from skaffold_ls.core import fsutil
+from skaffold_ls.core.printable import printable
+
 HEADER = (
     "// Attach configurations named \"skaffold: ...\" are maintained by skaffold-ls\n"
     "// (`skaffold-ls debug` / `skaffold-ls launch-config --write`); it updates them in place\n"
     "// and leaves everything else in this file alone.\n"
 )
+
+
+MAX_LAUNCH_JSON_BYTES = 4 * 1024 * 1024
 
 
 class LaunchJsonError(Exception):
@@ -97,7 +109,7 @@ def read_launch_json(path: Path) -> dict[str, Any]:
     VS Code writes it goes through the C json parser; anything else through json-five."""
     if not path.exists():
         return {}
-    text = path.read_text(encoding="utf-8")
+    text = fsutil.read_text(path, MAX_LAUNCH_JSON_BYTES)
     if not text.strip():
         return {}
     try:
@@ -197,25 +209,27 @@ def new_file_text(entries: Sequence[Mapping[str, Any]], compounds: Sequence[Mapp
 
 
 def write_atomic(path: Path, text: str) -> None:
-    import tempfile
+    """launch.json's new text, all at once (see fsutil.write_atomic)."""
+    fsutil.write_atomic(path, text.encode("utf-8"), prefix=".launch.json.")
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None
-    with contextlib.suppress(OSError):
-        mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=".launch.json.", suffix=".tmp", dir=str(path.parent))
+
+def check_inside_workspace(path: Path, workspace: Path) -> None:
+    """Refuse to write `path` when it lies in the workspace as written but a symlinked
+    folder (`.vscode -> /elsewhere`) takes it outside: skaffold-ls writes into the
+    project, not wherever a link in it points."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+        rel = path.absolute().relative_to(workspace.absolute())
+    except ValueError:
+        return  # a launch.json named outside the workspace on purpose (--launch-json)
+    real_workspace = Path(os.path.realpath(workspace))
+    folder = workspace.absolute()
+    for part in rel.parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            real = Path(os.path.realpath(folder))
+            if real != real_workspace and real_workspace not in real.parents:
+                raise LaunchJsonError(f"{printable(folder)} is a symlink to {printable(real)}, outside the workspace "
+                                      f"{printable(real_workspace)}; launch.json was not written there")
 
 
 def upsert_launch_json(
@@ -223,20 +237,32 @@ def upsert_launch_json(
     entries: Sequence[Mapping[str, Any]],
     compounds: Sequence[Mapping[str, Any]] = (),
     managed_keys: Sequence[str] | None = None,
+    workspace: Path | None = None,
 ) -> bool:
-    """Create or update launch.json; returns True when the file changed."""
-    if path.exists():
-        try:
-            old = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise LaunchJsonError(f"{path}: cannot read: {e}; the file was left untouched") from e
-        if not old.strip():
-            new = new_file_text(entries, compounds)
+    """Create or update launch.json; returns True when the file changed. Raises
+    LaunchJsonError when it cannot be read, parsed, written (the message names the file;
+    its old content is whole) or lies outside the workspace through a symlinked folder."""
+    if workspace is not None:
+        check_inside_workspace(path, workspace)
+    target = fsutil.write_through_target(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with fsutil.locked(target.parent / f".{target.name}.lock"):
+        if target.exists():
+            try:
+                old = fsutil.read_text(target, MAX_LAUNCH_JSON_BYTES)
+            except (OSError, UnicodeDecodeError) as e:
+                raise LaunchJsonError(f"{printable(path)}: cannot read: {e}; the file was left untouched") from e
+            if not old.strip():
+                new = new_file_text(entries, compounds)
+            else:
+                new = update_text(old, entries, compounds, path, managed_keys)
+            if new == old:
+                return False
         else:
-            new = update_text(old, entries, compounds, path, managed_keys)
-        if new == old:
-            return False
-    else:
-        new = new_file_text(entries, compounds)
-    write_atomic(path, new)
+            new = new_file_text(entries, compounds)
+        try:
+            write_atomic(path, new)
+        except OSError as e:
+            raise LaunchJsonError(f"cannot write {printable(path)}: {e.strerror or e}; "
+                                  "the file was left as it was") from e
     return True

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import glob as globlib
 import logging
 from pathlib import Path
 
 from skaffold_ls.config import requires
 from skaffold_ls.config.artifacts import sanitize_image
 from skaffold_ls.config.loader import apply_profiles
+from skaffold_ls.config.paths import glob_files
 from skaffold_ls.config.values import Value
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.yamldoc import Mapping, deref, scalar_text
@@ -24,6 +24,8 @@ from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import Definition, TypeSpec
 
 log = logging.getLogger(__name__)
+# A hover on a glob field shows its matches; looking for them stops here.
+HOVER_GLOB_ENTRIES = 5_000
 
 
 
@@ -244,11 +246,12 @@ def _path_markdown(base: Path, value: str, kind: str, owner: str | None, prop: s
     target = base / value
     shown = f"`{value}`"
     if kind == "glob" and any(c in value for c in "*?["):
-        import itertools
-
-        matches = sorted(itertools.islice(globlib.iglob(str(target), recursive=True), 1000))
+        # glob.iglob followed a symlink to a parent folder forever when nothing matched.
+        found = glob_files(base, value, limit=HOVER_GLOB_ENTRIES)
+        matches = found.files
         if not matches:
-            return f"{shown} matches no file (from `{base}`)."
+            return f"{shown} matches no file (from `{base}`)." if not found.truncated else \
+                f"{shown}: no match in the first {HOVER_GLOB_ENTRIES:,} entries looked at (from `{base}`)."
         names = ", ".join(f"`{Path(m).relative_to(base) if Path(m).is_relative_to(base) else m}`"
                           for m in matches[:8])
         more = f" and {len(matches) - 8} more" if len(matches) > 8 else ""

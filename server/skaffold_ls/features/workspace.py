@@ -19,6 +19,7 @@ import yaml
 from skaffold_ls.config.manifests import K8sObject, objects_in
 from skaffold_ls.config.paths import SKIP_DIRS, glob_files
 from skaffold_ls.config.recognition import is_skaffold_name
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, deref, parse
 
@@ -64,7 +65,7 @@ _lock = threading.Lock()
 
 def go_module(go_mod: Path) -> str | None:
     try:
-        text = go_mod.read_text(encoding="utf-8", errors="replace")
+        text = fsutil.read_text(go_mod, fsutil.MAX_READ_BYTES, errors="replace")
     except OSError:
         return None
     m = _MODULE.search(re.sub(r"//[^\n]*", "", text))
@@ -160,6 +161,8 @@ def _cached(f: Path, fn: Callable[[Path], T]) -> T:
 
 
 def _is_main_package(f: Path) -> bool:
+    if not fsutil.is_regular_file(f):  # a FIFO named main.go would block the scan
+        return False
     try:
         with f.open("r", encoding="utf-8", errors="replace") as fh:
             head = fh.read(4096)
@@ -171,8 +174,7 @@ def _is_main_package(f: Path) -> bool:
 def chart_values(chart: Path) -> dict[str, object]:
     """The chart's values.yaml as plain data ({} when missing or unreadable)."""
     try:
-        with (chart / "values.yaml").open("rb") as f:
-            data = yaml.load(f, Loader=_Loader)
+        data = yaml.load(fsutil.read_bytes(chart / "values.yaml", fsutil.MAX_READ_BYTES), Loader=_Loader)
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -201,7 +203,7 @@ def chart_value(chart: Path, dotted: str) -> tuple[Path, Range, str] | None:
     """Where a dotted key (`image.repository`) is set in a chart's values.yaml, and its text."""
     values = chart / "values.yaml"
     try:
-        text = values.read_text(encoding="utf-8", errors="replace")
+        text = fsutil.read_text(values, fsutil.MAX_READ_BYTES, errors="replace")
     except OSError:
         return None
     doc = next(iter(parse(text).documents), None)

@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import sys
+from typing import Any
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
                 handover = fast_start.run(fd, sys.stdout.buffer, __version__)
 
     from skaffold_ls.lsp.server import create_server
+    from skaffold_ls.lsp.stream import GuardedReader
 
     server = create_server()
     if handover is not None and handover.store is not None:
@@ -60,10 +62,12 @@ def run(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"skaffold-ls: cannot listen on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr)
             return 2
-    elif handover is not None:
-        server.start_io(*handover.streams(sys.stdin.buffer, sys.stdout.buffer))
     else:
-        server.start_io()
+        stdin, stdout = handover.streams(sys.stdin.buffer, sys.stdout.buffer) if handover is not None \
+            else (sys.stdin.buffer, sys.stdout.buffer)
+        # pygls would read a body of any announced length at once (MemoryError at 100 GB).
+        guarded: Any = GuardedReader(stdin)
+        server.start_io(guarded, stdout)
     # Leave at once: a worker thread may still be running checks on a big document,
     # and the interpreter would wait for it before exiting.
     logging.shutdown()

@@ -42,8 +42,8 @@ def encoding_name(kind: Any) -> str:
 class LineIndex:
     """The document's lines, for converting core positions to client positions and back.
 
-    Lines are split on "\\n" as the core splits them; a trailing "\\r" is not part of
-    the line for clamping purposes.
+    Lines are split as the core splits them (core/positions.split_lines: "\\n", "\\r\\n"
+    or a lone "\\r", as LSP says); a trailing "\\r" is not part of the line for clamping.
     """
 
     __slots__ = ("encoding", "lines")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from skaffold_ls.lsp.jsonsafe import clean_text, json_safe
+from skaffold_ls.lsp.stream import MAX_HEADER_LINE
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ IDLE_TIMEOUT = 0.3
 # A larger first document is left to the server: analysed here, on the only thread,
 # it would hold up every document opened after it (the server analyses each on its own).
 MAX_TEXT = 64 * 1024
+# Messages are read whole here; a larger one (or a header line without end) is left to the
+# server, whose GuardedReader refuses what is too large.
+MAX_MESSAGE = 1024 * 1024
 _SUPPORTED_ENCODINGS = ("utf-8", "utf-16", "utf-32")
 # The header pygls accepts (pygls.io_.run_async); anything else is left to pygls.
 _CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")
@@ -90,6 +94,8 @@ class _Input:
             i = self.buf.find(b"\n", start)
             if i >= 0:
                 return i + 1
+            if len(self.buf) - start > MAX_HEADER_LINE:
+                raise Stop("header line too long")
             self._fill(deadline)
 
     def message(self, timeout: float | None) -> dict[str, Any]:
@@ -112,6 +118,8 @@ class _Input:
                 break
         if not length:
             raise Stop("empty body")
+        if length > MAX_MESSAGE:
+            raise Stop(f"a message of {length} bytes: left to the server")
         while len(self.buf) < at + length:
             self._fill(deadline)
         body = bytes(self.buf[at:at + length])
@@ -281,16 +289,18 @@ class ReplayReader:
         self._stream = stream
         self._lock = threading.Lock()
 
-    def readline(self) -> bytes:
+    def readline(self, size: int = -1) -> bytes:
         with self._lock:
             if self._pos < len(self._prefix):
                 i = self._prefix.find(b"\n", self._pos)
-                if i >= 0:
-                    line, self._pos = self._prefix[self._pos:i + 1], i + 1
+                end = i + 1 if i >= 0 else len(self._prefix)
+                if size >= 0:
+                    end = min(end, self._pos + size)
+                line, self._pos = self._prefix[self._pos:end], end
+                if line.endswith(b"\n") or (size >= 0 and len(line) >= size):
                     return line
-                head, self._pos = self._prefix[self._pos:], len(self._prefix)
-                return head + self._stream.readline()
-            return self._stream.readline()
+                return line + self._stream.readline(-1 if size < 0 else size - len(line))
+            return self._stream.readline(size)
 
     def read(self, n: int = -1) -> bytes:
         with self._lock:

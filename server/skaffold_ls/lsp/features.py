@@ -9,6 +9,7 @@ use, run on a worker thread and guarded: a failing feature logs and answers
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.util
 from collections.abc import Callable
@@ -19,7 +20,9 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from skaffold_ls.analysis import Analysis
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
+from skaffold_ls.core.positions import split_lines
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.server import SkaffoldLanguageServer, plain
@@ -61,6 +64,18 @@ class Features:
 
     async def _run(self, feature: str, uri: str, make_args: Callable[[Any, LineIndex], tuple[Any, ...]],
                    to_lsp: Callable[[Any, LineIndex], Any], default: Any) -> Any:
+        """The feature's answer; `default` when it fails or its document's work is not done in time."""
+        srv = self.server
+        try:
+            return await asyncio.wait_for(self._compute(feature, uri, make_args, to_lsp, default),
+                                          srv.request_timeout)
+        except asyncio.TimeoutError:
+            srv.log(f"skaffold-ls: {feature} on {uri} took longer than {srv.request_timeout:g} s; "
+                    "answered with nothing", types.MessageType.Warning)
+            return default
+
+    async def _compute(self, feature: str, uri: str, make_args: Callable[[Any, LineIndex], tuple[Any, ...]],
+                       to_lsp: Callable[[Any, LineIndex], Any], default: Any) -> Any:
         srv = self.server
         try:
             analysis = await srv.current_analysis(uri)
@@ -70,7 +85,7 @@ class Features:
             index = srv.index_for(analysis)
             ctx = self.context(analysis)
             args = make_args(ctx, index)
-            result = await srv.run_in_pool(fn, *args)
+            result = await srv.run_for_document(uri, fn, *args)
             if result is None:
                 return default
             return to_lsp(result, index)
@@ -89,10 +104,8 @@ class Features:
             if doc is not None:
                 text = doc.source
             else:
-                if path.stat().st_size > 4 * 1024 * 1024:
-                    return None
-                text = path.read_text(encoding="utf-8", errors="replace")
-            return LineIndex(text.split("\n"), self.server.encoding)
+                text = fsutil.read_text(path, 4 * 1024 * 1024, errors="replace")
+            return LineIndex(split_lines(text), self.server.encoding)
         except OSError:
             return None
 

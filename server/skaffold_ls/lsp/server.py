@@ -8,6 +8,11 @@ a feature) and convert the result with `convert`. Design points:
   publishes only if no newer version arrived meanwhile. A big document being
   analysed never delays a small one, and a burst of edits costs one analysis
   per pause, not one per keystroke.
+- A document's work (analysis, features, checks) runs in its own lane
+  (`lanes.DocumentLanes`): at most one worker thread per document, so a document
+  that is slow to analyse cannot starve the others; a request about it is
+  answered within REQUEST_TIMEOUT (with nothing, if its work is not done) and can
+  be cancelled.
 - Two phases: schema validation is published at once; the checks beyond the
   schema (they read Dockerfiles, manifests, go.mod...) run afterwards, once the
   document has been quiet for CHECKS_DELAY, and are given up when it changes.
@@ -21,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import re
 import traceback
@@ -42,8 +46,11 @@ from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze, 
 from skaffold_ls.config.recognition import is_skaffold_document
 from skaffold_ls.config.sources import Sources
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
+from skaffold_ls.core.positions import split_lines
 from skaffold_ls.lsp import convert
 from skaffold_ls.lsp.convert import LineIndex
+from skaffold_ls.lsp.lanes import DocumentLanes
+from skaffold_ls.lsp.protocol import SkaffoldProtocol
 from skaffold_ls.lsp.settings import Settings, parse_settings
 from skaffold_ls.schema.store import SchemaStore
 
@@ -52,6 +59,9 @@ log = logging.getLogger(__name__)
 SECTION = "skaffold"
 # Checks beyond the schema wait until the document has been quiet this long (seconds).
 CHECKS_DELAY = 0.3
+# A request about a document (hover, completion...) is answered within this many seconds,
+# with nothing when its document's work is not done by then.
+REQUEST_TIMEOUT = 10.0
 # Files whose changes on disk can change what the checks say.
 WATCHED = ["**/Dockerfile*", "**/*.Dockerfile", "**/*.{yaml,yml,json}", "**/go.mod", "**/kustomization*",
            "**/Chart.yaml"]
@@ -98,6 +108,7 @@ class _DocState:
     check_lines: list[str] | None = None  # ...and the lines of the text they ran on
     published: bool = False
     waiters: list[asyncio.Future[None]] = field(default_factory=list)
+    settings_generation: int = -1  # the server's settings_generation when `analysis` was made
 
 
 def carry_over(findings: list[Finding], old: list[str], new: list[str]) -> list[Finding]:
@@ -126,14 +137,21 @@ def carry_over(findings: list[Finding], old: list[str], new: list[str]) -> list[
 
 class SkaffoldLanguageServer(LanguageServer):
     def __init__(self, workers: int = 4) -> None:
-        super().__init__("skaffold-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("skaffold-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=SkaffoldProtocol)
         self.settings = Settings()
+        # Bumped by every settings change and re-analysis request: a result made under an older
+        # generation is never published, whatever order the settings and the results arrive in.
+        self.settings_generation = 0
         self._store: SchemaStore | None = None
         self._store_dir: str | None = None
         self.docs: dict[str, _DocState] = {}
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skaffold-analysis")
         # Checks get their own threads: slow file-system checks never hold up an analysis.
         self.checks_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="skaffold-checks")
+        self.lanes = DocumentLanes(self.pool)
+        self.check_lanes = DocumentLanes(self.checks_pool)
+        self.request_timeout = REQUEST_TIMEOUT
         self._background: set[asyncio.Task[Any]] = set()
         self.config_sources = Sources(self.open_text)
         self.stopping = False
@@ -178,9 +196,9 @@ class SkaffoldLanguageServer(LanguageServer):
             exc = task.exception()
             self.log(f"skaffold-ls: background task failed: {exc!r}", types.MessageType.Error)
 
-    async def run_in_pool(self, fn: Callable[..., T], *args: Any, pool: ThreadPoolExecutor | None = None) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool or self.pool, functools.partial(fn, *args))
+    async def run_for_document(self, uri: str, fn: Callable[..., T], *args: Any) -> T:
+        """fn(*args) on a worker thread, in the document's lane (one thread per document at most)."""
+        return await self.lanes.run(uri, fn, *args)
 
     def analysis_options(self) -> AnalysisOptions:
         s = self.settings
@@ -257,12 +275,13 @@ class SkaffoldLanguageServer(LanguageServer):
                 self._wake(state)
                 continue
             first = state.analysis is None
+            generation = self.settings_generation
             opts = self.analysis_options()
             with_checks = not opts.schema_only
             opts.schema_only = True
             analysis: Analysis | None = None
             try:
-                analysis = await self.run_in_pool(analyze, text, self.path_of(uri), self.store, opts)
+                analysis = await self.run_for_document(uri, analyze, text, self.path_of(uri), self.store, opts)
                 carried = []
                 if with_checks and state.check_lines is not None:
                     carried = carry_over(state.check_findings, state.check_lines, analysis.parsed.lines)
@@ -272,10 +291,12 @@ class SkaffoldLanguageServer(LanguageServer):
                 diags = [convert.diagnostic(Finding(
                     "internal-error", Severity.WARNING,
                     f"skaffold-ls could not analyse this file ({type(e).__name__}: {e}); see the server log",
-                    Range.of(0, 0, 0, 1)), LineIndex(text.split("\n"), self.encoding))]
+                    Range.of(0, 0, 0, 1)), LineIndex(split_lines(text), self.encoding))]
+            if generation != self.settings_generation and self.docs.get(uri) is state:
+                state.dirty = True  # the settings changed meanwhile: this result used the old ones
             if state.dirty or self.docs.get(uri) is not state:
-                continue  # a newer version (or a close) arrived: this result is stale
-            state.analysis, state.version = analysis, version
+                continue  # a newer version (or a close, or new settings) arrived: this result is stale
+            state.analysis, state.version, state.settings_generation = analysis, version, generation
             self._publish(uri, version, diags)
             state.published = True
             self._wake(state)
@@ -283,7 +304,8 @@ class SkaffoldLanguageServer(LanguageServer):
                 self._schedule_checks(state, analysis, version, 0.0 if first else CHECKS_DELAY)
 
     def _stale(self, state: _DocState, version: int | None) -> bool:
-        return self.stopping or state.dirty or state.version != version or self.docs.get(state.uri) is not state
+        return self.stopping or state.dirty or state.version != version or self.docs.get(state.uri) is not state \
+            or state.settings_generation != self.settings_generation
 
     def _schedule_checks(self, state: _DocState, analysis: Analysis, version: int | None, delay: float) -> None:
         if state.checks_task is not None and not state.checks_task.done():
@@ -295,15 +317,24 @@ class SkaffoldLanguageServer(LanguageServer):
             await asyncio.sleep(delay)
         if self._stale(state, version):
             return
+        interrupted = False
+
+        def should_stop() -> bool:
+            nonlocal interrupted
+            interrupted = interrupted or self._stale(state, version)
+            return interrupted
+
         try:
-            findings = await self.run_in_pool(run_checks, analysis, self.store,
-                                              self.analysis_workspace(analysis.path), checks.ALL,
-                                              lambda: self._stale(state, version), pool=self.checks_pool)
+            findings = await self.check_lanes.run(state.uri, run_checks, analysis, self.store,
+                                                  self.analysis_workspace(analysis.path), checks.ALL, should_stop)
         except Exception:
             self.log(f"skaffold-ls: checks failed on {state.uri}:\n{traceback.format_exc()}",
                      types.MessageType.Error)
             return
-        if self._stale(state, version):
+        if interrupted or self._stale(state, version):
+            # Stopped part-way (even if the re-analysis that stopped it has already reset the
+            # state): these are some of the checks, not all; the analysis that stopped them
+            # schedules a complete run.
             return
         unchanged = not findings and not state.check_findings
         state.check_findings, state.check_lines = findings, analysis.parsed.lines
@@ -348,9 +379,11 @@ class SkaffoldLanguageServer(LanguageServer):
                 return state.analysis
         if doc is None or not is_skaffold_document(uri, doc.source):
             return None
-        return await self.run_in_pool(self._analyze, doc.source, self.path_of(uri))
+        return await self.run_for_document(uri, self._analyze, doc.source, self.path_of(uri))
 
     def reanalyse_all(self) -> None:
+        """Everything again for every open document: schema phase, then the checks."""
+        self.settings_generation += 1
         for uri in list(self.workspace.text_documents):
             state = self.docs.get(uri)
             if state is not None:  # settings may have changed what the checks say
@@ -367,6 +400,8 @@ class SkaffoldLanguageServer(LanguageServer):
         if new.schemas_directory and not Path(new.schemas_directory).expanduser().is_dir():
             self.log(f"skaffold-ls: schemas.directory {new.schemas_directory} is not a directory; "
                      "using the built-in schemas", types.MessageType.Warning)
+        if new != self.settings:
+            self.settings_generation += 1
         self.settings = new
 
     async def pull_configuration(self) -> bool:
@@ -469,14 +504,19 @@ class SkaffoldLanguageServer(LanguageServer):
             if state.checks_task is not None:
                 state.checks_task.cancel()
             self._wake(state)
+        self.lanes.forget(uri)
+        self.check_lanes.forget(uri)
         self._publish(uri, None, [])
 
     async def _on_config_change(self, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
         if isinstance(settings, dict) and settings:
             self.apply_settings(settings, "didChangeConfiguration")
-        await self.pull_configuration()
+        # At once with what the notification says (the pull may take a while, or never be
+        # answered), and again if the pulled settings differ.
         self.reanalyse_all()
+        if await self.pull_configuration():
+            self.reanalyse_all()
 
 
 def create_server() -> SkaffoldLanguageServer:
