@@ -15,10 +15,10 @@ the file alone does not say. We decide it per root config:
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import shlex
-import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skaffold_ls.config.values import Value
+from skaffold_ls.core import fsutil
 
 TEMPLATE_MARKERS = ("{{", "${")
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "venv", "__pycache__",
@@ -264,86 +265,43 @@ class GlobResult:
 
 
 def glob_files(base: Path, pattern: str, limit: int = MAX_GLOB_ENTRIES) -> GlobResult:
-    """Regular files matching a skaffold glob (`k8s/*.yaml`, `**/*.yaml`), relative to `base`.
+    """The files a manifest glob names, as skaffold expands it (`util.ExpandPathsGlob`):
+    a path that exists is taken as is (a folder: every file in it); otherwise Go's
+    `filepath.Glob`, where `*`, `?` and `[...]` match within one folder (so `**` is just
+    `*`), and each folder it matches stands for every file in it.
 
-    Walks without following directory symlinks (no loops) and visits at most `limit`
-    entries; special files (FIFOs, devices) never match.
+    Regular files only; symlinked folders are not followed (no loops); at most `limit`
+    entries are looked at, and `truncated` says when that cut the walk short.
     """
-    full = pattern if os.path.isabs(pattern) else os.path.join(base, pattern)
-    full = os.path.normpath(full)
-    parts = full.split(os.sep)
-    # The fixed prefix needs no walking.
-    fixed: list[str] = []
-    for part in parts:
-        if any(c in part for c in "*?["):
-            break
-        fixed.append(part)
-    rest = parts[len(fixed):]
-    start = Path(os.sep.join(fixed) or os.sep)
-    if not rest:
-        return GlobResult([start] if _is_regular(start) else [])
-    matcher = re.compile(_glob_regex(rest))
-    max_depth = None if "**" in rest else len(rest) - 1  # folders below `start` worth entering
+    full = Path(os.path.normpath(pattern if os.path.isabs(pattern) else os.path.join(base, pattern)))
+    if full.exists():
+        return _files_of([full], limit)
+    parts = full.parts
+    fixed = next((i for i, part in enumerate(parts) if fsutil.has_magic(part)), len(parts))
+    matches = [Path(*parts[:fixed])] if fixed else [Path(os.sep)]
+    looked = 0
+    for step, part in enumerate(parts[fixed:], start=fixed):
+        nxt: list[Path] = []
+        go_pattern = part.replace("[^", "[!")
+        for folder in matches:
+            for entry in sorted(fsutil.list_dir(folder), key=lambda e: e.name):
+                looked += 1
+                if looked > limit:
+                    return GlobResult(sorted(nxt), truncated=True)
+                if fnmatch.fnmatchcase(entry.name, go_pattern):
+                    nxt.append(Path(entry.path))
+        matches = nxt if step == len(parts) - 1 else [m for m in nxt if m.is_dir() and not m.is_symlink()]
+    return _files_of(matches, limit - looked)
+
+
+def _files_of(paths: list[Path], limit: int) -> GlobResult:
     out: list[Path] = []
-    count = 0
-    stack = [(start, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
-        except OSError:
-            continue
-        for e in entries:
-            count += 1
-            if count > limit:
-                return GlobResult(sorted(out), truncated=True)
-            rel = os.path.relpath(e.path, start).replace(os.sep, "/")
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    if max_depth is None or depth < max_depth:
-                        stack.append((Path(e.path), depth + 1))
-                elif matcher.fullmatch(rel) and _is_regular(Path(e.path)):
-                    out.append(Path(e.path))
-            except OSError:
-                continue
-    return GlobResult(sorted(out))
-
-
-def _is_regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
-def _glob_regex(parts: list[str]) -> str:
-    """Go's filepath.Glob, with `**` as any number of folders (as skaffold's doublestar glob)."""
-    out = []
-    for i, part in enumerate(parts):
-        sep = "" if i == len(parts) - 1 else "/"
-        if part == "**":
-            out.append("(?:[^/]*/)*" if sep else ".*")
-            continue
-        rx = ""
-        j = 0
-        while j < len(part):
-            c = part[j]
-            if c == "*":
-                rx += "[^/]*"
-            elif c == "?":
-                rx += "[^/]"
-            elif c == "[":
-                end = part.find("]", j + 1)
-                if end < 0:
-                    rx += re.escape(c)
-                else:
-                    body = part[j + 1:end]
-                    if body.startswith("^"):
-                        body = "!" + body[1:]
-                    rx += "[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]"
-                    j = end
-            else:
-                rx += re.escape(c)
-            j += 1
-        out.append(rx + sep)
-    return "".join(out)
+    truncated = False
+    for p in paths:
+        if fsutil.is_regular_file(p):
+            out.append(p)
+        elif p.is_dir() and not p.is_symlink():
+            listing = fsutil.walk_files(p, max_entries=max(limit, 0))
+            out.extend(f for f in listing.paths if fsutil.is_regular_file(f))
+            truncated = truncated or listing.truncated
+    return GlobResult(sorted(set(out)), truncated)

@@ -9,13 +9,13 @@ input (problems become findings where they are shown).
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from skaffold_ls.config.values import Value, from_node
+from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.yamldoc import MAX_FILE_BYTES, AliasBombError, ParsedFile, YamlDocument, parse
 
@@ -85,26 +85,20 @@ class ReadFailure:
 
 
 def read_regular_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str | ReadFailure:
-    """A regular file's text, checked before reading: FIFOs and devices would block or
-    never end, huge files would stall the editor."""
+    """A regular file's text, checked before reading (`core/fsutil.py`: FIFOs and devices
+    would block or never end, huge files would stall the editor), or why not in words."""
     try:
-        st = os.stat(path)
+        return fsutil.read_text(path, max_bytes, errors="replace")
     except FileNotFoundError:
         return ReadFailure("no such file")
-    except OSError as e:
-        return ReadFailure(e.strerror or str(e))
-    if stat.S_ISDIR(st.st_mode):
+    except fsutil.FileTooLargeError as e:
+        return ReadFailure(f"{e.size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit")
+    except IsADirectoryError:
         return ReadFailure("is a folder")
-    if not stat.S_ISREG(st.st_mode):
-        return ReadFailure("not a regular file (a FIFO, socket or device): not read")
-    if st.st_size > max_bytes:
-        return ReadFailure(f"{st.st_size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.1f} MB limit")
-    try:
-        with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)
+    except fsutil.NotRegularFileError as e:
+        return ReadFailure(f"{e.strerror}: not read")
     except OSError as e:
         return ReadFailure(e.strerror or str(e))
-    return data.decode("utf-8-sig", errors="replace")
 
 
 class Sources:

@@ -73,6 +73,11 @@ def _scandir(d: str, onerror: Callable[[OSError], None] | None = None) -> list[o
         return []
 
 
+def list_dir(folder: Path) -> list[os.DirEntry[str]]:
+    """A folder's entries ([] when it cannot be listed)."""
+    return _scandir(str(folder))
+
+
 def _dir_id(path: str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
