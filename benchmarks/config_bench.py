@@ -30,13 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from skaffold_ls import config_cli_args  # noqa: E402
+from skaffold_ls.cli import build_parser  # noqa: E402
 from skaffold_ls.config.activation import RunContext  # noqa: E402
 from skaffold_ls.config.effective import load_effective  # noqa: E402
 from skaffold_ls.config.loader import LoadRequest, load  # noqa: E402
 from skaffold_ls.config.sources import Sources  # noqa: E402
-from skaffold_ls.config_cli import run  # noqa: E402
 from skaffold_ls.features.effective import render  # noqa: E402
+from skaffold_ls.reports.effective import run  # noqa: E402
 
 DEFAULT_REPO = ROOT.parent / "shared" / "realrepos" / "bank-of-anthos"
 TARGET_MS = 300.0
@@ -95,9 +95,7 @@ def main() -> int:
     rows.append(("process: skaffold-ls config", median_ms(lambda: subprocess_run("config"), runs)))
     rows.append(("process: skaffold-ls config --format json", median_ms(lambda: subprocess_run("config", "--format", "json"), runs)))
 
-    p = argparse.ArgumentParser()
-    config_cli_args.add_arguments(p)
-    parsed = p.parse_args([str(repo / "skaffold.yaml"), "--run-dir", str(repo)])
+    parsed = build_parser().parse_args(["config", str(repo / "skaffold.yaml"), "--run-dir", str(repo)])
 
     def in_process() -> None:
         with contextlib.redirect_stdout(io.StringIO()):

@@ -14,7 +14,7 @@ yaml-language-server is associated with skaffold's v4beta14 JSON schema through
 `workspace/configuration` (`yaml.schemas`), as VS Code's YAML extension would do it.
 Install it once: `npm ci --prefix benchmarks/node`.
 
-    python3 benchmarks/lsp_bench.py [--runs 7] [--edits 21] [--server skaffold-ls|yaml-ls|both]
+    python3 benchmarks/lsp_bench.py [--runs 7] [--edits 21] [--server skaffold-ls|yaml-ls|both|all] [--cold-only]
 """
 
 from __future__ import annotations
@@ -48,6 +48,9 @@ def servers(schema: Path) -> dict[str, tuple[list[str], dict[str, Any]]]:
     node = shutil.which("node") or "node"
     return {
         "skaffold-ls": ([sys.executable, "-m", "skaffold_ls", "serve"], {"skaffold": {}}),
+        # The same server with lsp/fast_start.py turned off: what the fast start is worth.
+        "skaffold-ls, no fast start": (["env", "SKAFFOLD_LS_NO_FAST_START=1", sys.executable, "-m", "skaffold_ls",
+                                        "serve"], {"skaffold": {}}),
         "yaml-language-server": ([node, str(YAML_LS), "--stdio"], {
             "yaml": {"schemas": {schema.as_uri(): ["skaffold*.yaml", "*.skaffold.yaml"]},
                      "validate": True, "hover": True, "completion": True,
@@ -181,6 +184,8 @@ async def bench_server(name: str, argv: list[str], settings: dict[str, Any], arg
     starts = [await cold_start(argv, settings, root / "p60", uri60, text60) for _ in range(args.runs)]
     res["cold_start"] = [wall for wall, _ in starts]
     res["cold_start_cpu"] = [cpu for _, cpu in starts]
+    if args.cold_only:
+        return res
     for label, proot, uri, text in (("60", root / "p60", uri60, text60), ("5000", root / "p5k", uri5k, text5k)):
         print(f"[{name}] edit→diagnostics on {label} lines x{args.edits}", file=sys.stderr)
         c = LspClient(argv, settings, cwd=str(proot), nice=NICE)
@@ -240,8 +245,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 async def main_async(args: argparse.Namespace) -> int:
     schema = Path(args.schema)
     all_servers = servers(schema)
-    chosen = list(all_servers) if args.server == "both" else [
-        "skaffold-ls" if args.server == "skaffold-ls" else "yaml-language-server"]
+    chosen = {"all": list(all_servers), "both": ["skaffold-ls", "yaml-language-server"],
+              "skaffold-ls": ["skaffold-ls"], "yaml-ls": ["yaml-language-server"]}[args.server]
     if "yaml-language-server" in chosen:
         if not YAML_LS.exists():
             print(f"yaml-language-server not installed at {YAML_LS}: run `npm ci --prefix benchmarks/node`; "
@@ -269,7 +274,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=7, help="cold starts per server (default 7)")
     p.add_argument("--edits", type=int, default=21, help="edits and requests per file (default 21)")
-    p.add_argument("--server", choices=("both", "skaffold-ls", "yaml-ls"), default="both")
+    p.add_argument("--server", choices=("both", "skaffold-ls", "yaml-ls", "all"), default="both",
+                   help="both: skaffold-ls and yaml-language-server; all: also skaffold-ls without its fast start")
+    p.add_argument("--cold-only", action="store_true", help="only the cold starts (no edits, completion, hover)")
     p.add_argument("--schema", default=str(SCHEMA), help="JSON schema for yaml-language-server")
     p.add_argument("--json", metavar="FILE", help="also write the raw timings as JSON")
     p.add_argument("--nice", type=int, default=0, metavar="N",

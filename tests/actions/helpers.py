@@ -7,8 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from skaffold_ls.actions import Offer, apply_text_edits, offers
-from skaffold_ls.actions.registry import whole
+from skaffold_ls.actions import Offer, apply_text_edits, offers, whole
 from skaffold_ls.analysis import Analysis, AnalysisOptions, analyze
 from skaffold_ls.core.findings import Range
 from skaffold_ls.features.types import FeatureContext

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from skaffold_ls.actions.debughelp import probe_switch
-from skaffold_ls.actions.dockeredit import DockerfileText, gcflags_edits
+from skaffold_ls.buildfiles.charts import probe_switch
+from skaffold_ls.buildfiles.dockeredit import gcflags_edits
+from skaffold_ls.buildfiles.dockertext import DockerfileText
 
 from .helpers import PROJECTS, apply_offer, errors_in, expect, offer
 

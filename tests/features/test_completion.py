@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skaffold_ls.features.completion import complete, complete_strict
+from skaffold_ls.features.completion import complete
 from skaffold_ls.features.types import CompletionKind
 from tests.features.conftest import at, ws
 
@@ -11,12 +11,12 @@ HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
 
 def labels(text: str, path=None, workspace=None) -> list[str]:
     ctx, pos = at(text, path, workspace)
-    return [i.label for i in complete_strict(ctx, pos)]
+    return [i.label for i in complete(ctx, pos)]
 
 
 def items(text: str, path=None, workspace=None):
     ctx, pos = at(text, path, workspace)
-    return {i.label: i for i in complete_strict(ctx, pos)}
+    return {i.label: i for i in complete(ctx, pos)}
 
 
 # -- keys -----------------------------------------------------------------------
@@ -134,7 +134,7 @@ def test_enum_and_boolean_values() -> None:
 
 def test_value_replaces_the_typed_word() -> None:
     ctx, pos = at(HEAD + "deploy:\n  logs:\n    prefix: po§d\n")
-    it = complete_strict(ctx, pos)[0]
+    it = complete(ctx, pos)[0]
     assert it.edit_range is not None and (it.edit_range.start.col, it.edit_range.end.col) == (12, 15)
 
 
@@ -195,11 +195,11 @@ def test_set_value_templates_offer_image_templates() -> None:
     text = HEAD + ("build:\n  artifacts:\n  - image: gcr.io/acme/ledger-api\n    ko: {}\ndeploy:\n  helm:\n"
                    "    releases:\n    - name: l\n      chartPath: charts/ledger\n      setValueTemplates:\n"
                    "        image.repository: §\n")
-    got = complete_strict(*at(text, led))
+    got = complete(*at(text, led))
     assert got[0].label == "{{.IMAGE_REPO_gcr_io_acme_ledger_api}}"
     assert got[0].insert_text == '"{{.IMAGE_REPO_gcr_io_acme_ledger_api}}"'
     quoted = text.replace("image.repository: §", 'image.tag: "§"')
-    got = complete_strict(*at(quoted, led))
+    got = complete(*at(quoted, led))
     assert got[0].label.startswith("{{.IMAGE_TAG_") and got[0].insert_text == got[0].label
 
 

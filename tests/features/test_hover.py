@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skaffold_ls.features.hover import hover, hover_strict
+from skaffold_ls.features.hover import hover
 from tests.features.conftest import at, ws
 
 HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
@@ -10,7 +10,7 @@ HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
 
 def md(text: str, path=None) -> str | None:
     ctx, pos = at(text, path)
-    h = hover_strict(ctx, pos)
+    h = hover(ctx, pos)
     return h.markdown if h else None
 
 

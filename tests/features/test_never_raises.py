@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skaffold_ls.core.findings import Pos
-from skaffold_ls.features.completion import complete_strict
+from skaffold_ls.features.completion import complete
 from skaffold_ls.features.folding import folding_ranges
-from skaffold_ls.features.hover import hover_strict
-from skaffold_ls.features.links import document_links_strict
-from skaffold_ls.features.navigation import definition_strict, references_strict
-from skaffold_ls.features.symbols import document_symbols_strict
+from skaffold_ls.features.hover import hover
+from skaffold_ls.features.links import document_links
+from skaffold_ls.features.navigation import definition, references
+from skaffold_ls.features.symbols import document_symbols
 from tests.conftest import EXAMPLES, require_shared
 from tests.features.conftest import WORKSPACES, ctx_for
 
@@ -30,15 +30,15 @@ def _corpus() -> list[Path]:
 
 def _all_features_at(text: str, path: Path, pos: Pos) -> None:
     ctx = ctx_for(text, path, checks=False)
-    for item in complete_strict(ctx, pos):
+    for item in complete(ctx, pos):
         assert item.label
         if item.edit_range is not None:
             assert item.edit_range.start.line == item.edit_range.end.line == pos.line
             assert item.edit_range.start.col <= pos.col <= item.edit_range.end.col
-    h = hover_strict(ctx, pos)
+    h = hover(ctx, pos)
     assert h is None or h.markdown
-    definition_strict(ctx, pos)
-    references_strict(ctx, pos)
+    definition(ctx, pos)
+    references(ctx, pos)
 
 
 def _end_of(text: str) -> Pos:
@@ -53,16 +53,16 @@ def test_every_prefix_of_own_fixtures(path: Path) -> None:
         prefix = text[:cut]
         ctx = ctx_for(prefix, path, checks=False)
         pos = _end_of(prefix)
-        complete_strict(ctx, pos)
-        hover_strict(ctx, pos)
+        complete(ctx, pos)
+        hover(ctx, pos)
     _whole_file_features(text, path)
 
 
 def _whole_file_features(text: str, path: Path) -> None:
     ctx = ctx_for(text, path, checks=False)
-    document_symbols_strict(ctx)
+    document_symbols(ctx)
     folding_ranges(ctx)
-    document_links_strict(ctx)
+    document_links(ctx)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -113,7 +113,7 @@ def test_every_line_prefix_of_every_example() -> None:
             prefix = text[:cut]
             ctx = ctx_for(prefix, path, checks=False)
             end = _end_of(prefix)
-            complete_strict(ctx, end)
-            hover_strict(ctx, end)
+            complete(ctx, end)
+            hover(ctx, end)
             count += 1
     assert count > 1000

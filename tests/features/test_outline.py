@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skaffold_ls.features.folding import fold_lines, folding_ranges
-from skaffold_ls.features.symbols import document_symbols, document_symbols_strict
+from skaffold_ls.features.symbols import document_symbols
 from skaffold_ls.features.types import Symbol, SymbolKind
 from tests.features.conftest import ctx_for, ws
 
@@ -22,7 +22,7 @@ def check_ranges(symbols: list[Symbol]) -> None:
 
 def test_shop_outline() -> None:
     p = ws("shop", "skaffold.yaml")
-    syms = document_symbols_strict(ctx_for(p.read_text(), p))
+    syms = document_symbols(ctx_for(p.read_text(), p))
     assert tree(syms) == [("shop", "skaffold/v4beta14", [
         ("build", None, [("artifacts", None, [("shop-api", "ko"), ("shop-worker", "docker")])]),
         ("manifests", None, [("rawYaml", "k8s/*.yaml")]),
@@ -40,13 +40,13 @@ def test_shop_outline() -> None:
 
 def test_multi_config_file_and_helm_releases() -> None:
     p = ws("platform", "services", "web", "skaffold.yaml")
-    syms = document_symbols_strict(ctx_for(p.read_text(), p))
+    syms = document_symbols(ctx_for(p.read_text(), p))
     assert [s.name for s in syms] == ["web", "web-assets"]
     assert tree(syms[0].children)[0] == ("requires", None, [("../../base", None)])
     assert tree(syms[1].children) == [("build", None, [("artifacts", None, [("web-assets", "docker (default)")])]),
                                       ("manifests", None, [("rawYaml", "k8s/assets.yaml")])]
     led = ws("ledger", "skaffold.yaml")
-    syms = document_symbols_strict(ctx_for(led.read_text(), led))
+    syms = document_symbols(ctx_for(led.read_text(), led))
     deploy = next(c for c in syms[0].children if c.name == "deploy")
     assert tree(deploy.children) == [("helm", None, [("ledger", "charts/ledger")])]
     check_ranges(syms)

@@ -119,3 +119,22 @@ async def test_files_changing_on_disk_rerun_the_checks(client: LanguageClient, t
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[types.FileEvent(
         uri=(tmp_path / "web" / "Dockerfile").as_uri(), type=types.FileChangeType.Created)]))
     await wait_until(client, uri, lambda c: "missing-context" not in c and "missing-dockerfile" not in c)
+
+
+@pytest.mark.parametrize("folder", ["My Projects", "shop,v2", "ünï cødé", "100%"])
+async def test_a_path_that_needs_percent_encoding_is_served(client: LanguageClient, tmp_path, folder: str):
+    """Clients send `file:///My%20Projects/...` (VS Code encodes spaces, commas, non-ASCII); pygls
+    keys its documents by the decoded URI. The server used to look them up by the encoded one:
+    after the fast start's first answer such a document got nothing more (no diagnostics after an
+    edit, no hover)."""
+    (tmp_path / folder).mkdir()
+    path = tmp_path / folder / "skaffold.yaml"
+    path.write_text(GOOD)
+    uri = path.as_uri()
+    assert "%" in uri
+    await wait_diagnostics(client, uri, after=open_doc(client, uri, GOOD))
+    p = await wait_diagnostics(client, uri, version=2, after=edit(client, uri, 2, (2, 0), (2, 5), "biuld"))
+    assert p.uri == uri and "unknown-key" in codes(p.diagnostics)
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=1)))
+    assert hover is not None

@@ -6,6 +6,7 @@ The other tests in tests/lsp/ go through the fast start too (it is the default).
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import json
 import os
@@ -228,6 +229,26 @@ CLIENTS = {
                                                                            "willSaveWaitUntil": False}},
                                         "notebookDocument": {"synchronization": {}}}),
 }
+
+
+def test_pygls_is_the_minor_version_the_snapshot_was_made_with():
+    """The fast start copies what pygls answers and how it frames and drops messages, so
+    pyproject.toml pins pygls to one minor version. A pygls outside it fails here (and turns
+    the fast start off at run time): re-run this file on it, then widen the pin."""
+    made_with = fast_start.load_snapshot()["pygls"]
+    installed = importlib.metadata.version("pygls")
+    assert fast_start.installed_pygls_version() == installed
+    assert installed.split(".")[:2] == made_with.split(".")[:2], (installed, made_with)
+    major, minor = (int(x) for x in made_with.split(".")[:2])
+    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"pygls>={major}.{minor},<{major}.{minor + 1}",' in pyproject
+    assert not fast_start.disabled()
+
+
+def test_the_fast_start_steps_aside_for_another_pygls(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(fast_start.ENV_DISABLE, raising=False)
+    monkeypatch.setattr(fast_start, "installed_pygls_version", lambda: "2.2.0")
+    assert fast_start.disabled()
 
 
 def test_snapshot_file_is_what_the_generator_writes():

@@ -142,3 +142,52 @@ async def test_quick_fix_for_an_unknown_key(client: LanguageClient, project):
     fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.edit is not None)
     edits = fix.edit.changes[uri] if fix.edit.changes else fix.edit.document_changes[0].edits
     assert any("manifests" in e.new_text for e in edits), edits
+
+
+PROFILED = """\
+apiVersion: skaffold/v4beta14
+kind: Config
+build:
+  artifacts:
+  - image: shop/web
+    context: web
+profiles:
+- name: dbg
+  activation: [{command: debug}]
+  build:
+    artifacts:
+    - image: shop/web-debug
+      context: web
+- name: manual
+"""
+
+
+async def test_code_lenses_say_when_each_profile_activates_and_show_its_config(client: LanguageClient, project):
+    uri = await opened(client, project, PROFILED)
+    assert caps(client).code_lens_provider is not None
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc_id(uri)))
+    assert [(lens.range.start.line, lens.command.title) for lens in lenses or [] if lens.command] == [
+        (7, "active on `skaffold debug`"), (13, "never active by itself (only with -p)")]
+    dbg = lenses[0].command  # type: ignore[index]
+    assert dbg is not None and dbg.command in caps(client).execute_command_provider.commands  # type: ignore[union-attr]
+    # What the lens runs: the effective configuration with that profile, as `skaffold-ls config` prints it.
+    text = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=dbg.command, arguments=dbg.arguments))
+    assert isinstance(text, str) and "image: shop/web-debug" in text and "profile dbg" in text
+    plain = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=dbg.command, arguments=[uri]))
+    assert "image: shop/web\n" in plain and "shop/web-debug" not in plain
+    # `skaffold debug` activates dbg by itself.
+    on_debug = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=dbg.command, arguments=[uri, [], "debug"]))
+    assert "image: shop/web-debug" in on_debug
+    names = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="skaffold.listProfiles", arguments=[uri]))
+    assert names == ["dbg", "manual"]
+
+
+async def test_a_command_without_its_document_is_answered_with_nothing(client: LanguageClient, project):
+    await opened(client, project, PROFILED)
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="skaffold.showEffectiveConfig", arguments=[]))
+    assert result is None

@@ -13,7 +13,7 @@ import pytest
 
 from skaffold_ls.features import hover as hover_module
 from skaffold_ls.features.types import FeatureContext, Hover
-from skaffold_ls.lsp.server import SkaffoldLanguageServer
+from skaffold_ls.lsp.handlers import create_server
 from tests.lsp.conftest import GOOD, uri_for
 from tests.lsp.inprocess import InProcessClient
 
@@ -37,7 +37,7 @@ def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 @pytest.mark.asyncio
 async def test_a_slow_document_holds_one_worker_and_the_others_still_get_answers(
         release: threading.Event, tmp_path: Path):
-    server = SkaffoldLanguageServer(workers=2)
+    server = create_server(workers=2)
     client = InProcessClient(server)
     try:
         await client.initialize()
@@ -69,7 +69,7 @@ async def test_a_slow_document_holds_one_worker_and_the_others_still_get_answers
 @pytest.mark.asyncio
 async def test_a_request_about_a_slow_document_is_answered_in_bounded_time(
         release: threading.Event, tmp_path: Path):
-    server = SkaffoldLanguageServer(workers=2)
+    server = create_server(workers=2)
     server.request_timeout = 0.5
     client = InProcessClient(server)
     try:

@@ -8,7 +8,6 @@ in tests/lsp/data, so the test also runs without ../shared.
 from __future__ import annotations
 
 import functools
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,10 @@ from hypothesis import strategies as st
 from skaffold_ls.analysis import Analysis, AnalysisOptions, analyze
 from skaffold_ls.core.findings import Pos
 from skaffold_ls.core.positions import UTF8, UTF16, UTF32, from_units, split_lines, to_units
-from skaffold_ls.lsp import convert
+from skaffold_ls.features import completion, folding, hover, lenses, links, navigation, symbols
+from skaffold_ls.features.types import FeatureContext
+from skaffold_ls.lsp import publish
+from skaffold_ls.lsp.jsonsafe import json_safe
 from skaffold_ls.schema.store import SchemaStore
 from tests.conftest import EXAMPLES
 
@@ -88,27 +90,12 @@ def assert_inside(text: str, analysis: Analysis) -> None:
         assert 0 <= s.col <= len(lines[s.line]) and 0 <= e.col <= len(lines[e.line]), (f, lines[e.line])
 
 
-FEATURES = [("skaffold_ls.features.completion", ("complete", "completion", "completions"), True),
-            ("skaffold_ls.features.hover", ("hover",), True),
-            ("skaffold_ls.features.symbols", ("document_symbols", "symbols"), False),
-            ("skaffold_ls.features.links", ("document_links", "links"), False),
-            ("skaffold_ls.features.folding", ("folding_ranges", "folding"), False),
-            ("skaffold_ls.features.navigation", ("definition",), True)]
-
-
-@functools.cache
-def feature_functions() -> list[tuple[Any, bool]]:
-    out = []
-    for module, names, positional in FEATURES:
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        for n in names:
-            if callable(getattr(mod, n, None)):
-                out.append((getattr(mod, n), positional))
-                break
-    return out
+# Every editing feature: (function, takes a position).
+FEATURES: list[tuple[Any, bool]] = [
+    (completion.complete, True), (hover.hover, True), (navigation.definition, True),
+    (navigation.references, True), (symbols.document_symbols, False), (links.document_links, False),
+    (folding.folding_ranges, False), (lenses.profile_lenses, False),
+]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,21 +104,16 @@ def test_mutated_configs_never_raise_and_ranges_stay_inside(text: str, line: int
     analysis = analyze(text, DATA / "skaffold.yaml", store(), AnalysisOptions())
     assert_inside(text, analysis)
     for enc in (UTF16, UTF8, UTF32):
-        index = convert.LineIndex(analysis.parsed.lines, enc)
         for f in analysis.findings:
-            d = convert.diagnostic(f, index)
-            assert (d.range.start.line, d.range.start.character) <= (d.range.end.line, d.range.end.character)
-            convert.json_safe(f.data)
-    fns = feature_functions()
-    if fns:
-        from skaffold_ls.features.types import FeatureContext
-
-        ctx = FeatureContext(analysis=analysis, store=store(), workspace=DATA)
-        lines = analysis.parsed.lines
-        pos = Pos(min(line, len(lines) - 1), 0)
-        pos = Pos(pos.line, min(col, len(lines[pos.line])))
-        for fn, positional in fns:
-            fn(ctx, pos) if positional else fn(ctx)
+            r = publish.diagnostic(f, analysis.parsed.lines, enc)["range"]
+            assert (r["start"]["line"], r["start"]["character"]) <= (r["end"]["line"], r["end"]["character"])
+            json_safe(f.data)
+    ctx = FeatureContext(analysis=analysis, store=store(), workspace=DATA)
+    lines = analysis.parsed.lines
+    pos = Pos(min(line, len(lines) - 1), 0)
+    pos = Pos(pos.line, min(col, len(lines[pos.line])))
+    for fn, positional in FEATURES:
+        fn(ctx, pos) if positional else fn(ctx)
 
 
 @given(st.text(max_size=30), st.integers(0, 40))

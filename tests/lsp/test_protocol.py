@@ -127,10 +127,10 @@ def test_replay_reader_readline_honours_a_size():
 @pytest.mark.asyncio
 async def test_no_future_is_kept_per_notification(tmp_path: Path):
     """pygls 2.1.1 kept one future per didChange (with its params): ~2 MB per 1,000 edits."""
-    from skaffold_ls.lsp.server import SkaffoldLanguageServer
+    from skaffold_ls.lsp.handlers import create_server
     from tests.lsp.inprocess import InProcessClient
 
-    server = SkaffoldLanguageServer()
+    server = create_server()
     client = InProcessClient(server)
     try:
         await client.initialize()
@@ -157,7 +157,7 @@ def test_a_client_gone_after_shutdown_is_one_log_line_not_tracebacks(caplog: pyt
 
     from lsprotocol import types
 
-    from skaffold_ls.lsp.server import SkaffoldLanguageServer
+    from skaffold_ls.lsp.handlers import create_server
 
     class ClosedPipe:
         def write(self, data: bytes) -> None:
@@ -166,7 +166,7 @@ def test_a_client_gone_after_shutdown_is_one_log_line_not_tracebacks(caplog: pyt
         def close(self) -> None:
             raise BrokenPipeError(32, "Broken pipe")
 
-    server = SkaffoldLanguageServer()
+    server = create_server()
     try:
         server.protocol.set_writer(ClosedPipe())
         caplog.set_level(logging.INFO)

@@ -68,13 +68,13 @@ async def test_checks_made_under_older_settings_are_never_published(tmp_path: Pa
     import threading
 
     from skaffold_ls import checks
-    from skaffold_ls.lsp import server as server_module
-    from skaffold_ls.lsp.server import SkaffoldLanguageServer
+    from skaffold_ls.lsp import publish
+    from skaffold_ls.lsp.handlers import create_server
     from tests.lsp.inprocess import InProcessClient
 
     checks_release, analysis_release = threading.Event(), threading.Event()
     calls = {"analyze": 0}
-    real_analyze = server_module.analyze
+    real_analyze = publish.analyze
 
     def blocking_check(ctx: object) -> list[object]:
         checks_release.wait(30)
@@ -87,8 +87,8 @@ async def test_checks_made_under_older_settings_are_never_published(tmp_path: Pa
         return real_analyze(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(checks, "ALL", [blocking_check, *checks.ALL])
-    monkeypatch.setattr(server_module, "analyze", analyze)
-    server = SkaffoldLanguageServer()
+    monkeypatch.setattr(publish, "analyze", analyze)
+    server = create_server()
     client = InProcessClient(server)
     try:
         await client.initialize()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skaffold_ls.actions.registry import offers, whole
+from skaffold_ls.actions import offers, whole
 from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.config.sources import Sources
 from skaffold_ls.core.findings import Severity

@@ -400,6 +400,42 @@ async function pickers(page) {
   return { files1, profiles1, files2, profiles2 };
 }
 
+/** The text of the active editor, as drawn (enough lines for the assertions). */
+async function activeEditorText(page) {
+  const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+// Profiles: the code lens above each says when it activates; clicking one shows the effective
+// configuration with that profile, and the palette command asks for the profiles first.
+async function effective(page) {
+  await openFile(page, spec.file);
+  at('wait for the profiles\' code lenses');
+  const lens = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration');
+  await lens.filter({ hasText: spec.lastLens }).first().waitFor({ timeout: T(30000) });
+  const lenses = (await lens.allInnerTexts()).map((t) => t.trim());
+  at(`click the lens "${spec.clickLens}"`);
+  await lens.locator('a', { hasText: spec.clickLens }).first().click();
+  const tabOf = (text) => page.locator('.tabs-container .tab', { hasText: text }).first();
+  await tabOf(`-p ${spec.lensProfile}`).waitFor({ timeout: T(30000) });
+  await page.waitForTimeout(T(500));
+  const lensText = await activeEditorText(page);
+  at('type into it: it must be read-only');
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.type('EDITED');
+  await page.waitForTimeout(T(500));
+  const afterTyping = await activeEditorText(page);
+  await palette(page, 'Skaffold: Show Effective Configuration');
+  at('profile picker');
+  const profiles = await pickRows(page, spec.pickProfile);
+  await pick(page, spec.pickProfile);
+  await page.keyboard.press('Enter');
+  await tabOf(`-p ${spec.pickProfile}`).waitFor({ timeout: T(30000) });
+  await page.waitForTimeout(T(500));
+  const pickedText = await activeEditorText(page);
+  return { lenses, lensText, readOnly: !afterTyping.includes('EDITED'), profiles, pickedText };
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -415,7 +451,7 @@ async function pickers(page) {
     await page.goto(spec.url, { waitUntil: 'domcontentloaded', timeout: T(60000) });
     await page.waitForSelector('.monaco-workbench', { timeout: T(60000) });
     log('workbench ready');
-    const fn = { problems, completion, debug, consent, debugError, pickers, interpreter }[spec.mode];
+    const fn = { problems, completion, debug, consent, debugError, pickers, interpreter, effective }[spec.mode];
     const detail = await fn(page);
     result = { ok: true, mode: spec.mode, ms: Date.now() - t0, ...detail };
   } catch (e) {

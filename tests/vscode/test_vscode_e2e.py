@@ -568,6 +568,32 @@ def test_debug_asks_file_and_profile_and_remembers(code_server, tools: Tools, tm
     assert res["profiles2"][0].startswith("dev") and "last used" in res["profiles2"][0], res["profiles2"]  # type: ignore[index]
 
 
+def test_profile_lenses_and_the_effective_configuration(code_server, tools: Tools, tmp_path: Path) -> None:
+    """The code lens above each profile says when skaffold activates it (from the server); clicking
+    one opens the effective configuration with that profile as a read-only YAML document; the
+    palette command asks for the profiles first."""
+    ws = tmp_path / "ws-effective"
+    ws.mkdir()
+    (ws / "skaffold.yaml").write_text(
+        "apiVersion: skaffold/v4beta14\nkind: Config\nbuild:\n  artifacts:\n  - image: shop/web\n"
+        "profiles:\n- name: dbg\n  activation: [{command: debug}]\n  build:\n    artifacts:\n"
+        "    - image: shop/web-debug\n- name: tagged\n  build:\n    tagPolicy:\n      sha256: {}\n")
+    cs = code_server()
+    cs.install()
+    url = cs.start(ws)
+    res = drive(tools, {"mode": "effective", "url": url, "out": str(ARTIFACTS / "g-effective.png"),
+                        "file": "skaffold.yaml", "lastLens": "only with -p", "clickLens": "skaffold debug",
+                        "lensProfile": "dbg", "pickProfile": "tagged"})
+    assert res["ok"], f"{res.get('error')}\n{res.get('notifications')}\n{cs.extension_logs()}"
+    assert any("active on" in t and "skaffold debug" in t for t in res["lenses"]), res["lenses"]  # type: ignore[union-attr]
+    assert any("only with -p" in t for t in res["lenses"]), res["lenses"]  # type: ignore[union-attr]
+    assert "shop/web-debug" in str(res["lensText"]) and "profile dbg" in str(res["lensText"]), res["lensText"]
+    assert res["readOnly"], res
+    assert [p.strip() for p in res["profiles"]] == ["dbg", "tagged"], res["profiles"]  # type: ignore[union-attr]
+    picked = str(res["pickedText"])
+    assert "sha256" in picked and "shop/web-debug" not in picked, picked
+
+
 PY_APP = """\
 import time
 

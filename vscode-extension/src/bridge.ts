@@ -1,5 +1,5 @@
 // Runs `skaffold-ls debug --json` and turns its stdout into typed events. No `vscode` import.
-// Event format: docs/team-contracts.md ("skaffold-ls debug --json event stream").
+// Event format: docs/debug-bridge.md ("skaffold-ls debug --json event stream").
 import { ChildProcess, spawn } from 'node:child_process';
 
 export type Phase = 'starting' | 'build' | 'deploy' | 'waiting' | 'running' | string;

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { adapterEndpoint, DEBUG_TYPE } from './debugConfig';
 import { DebugRunner } from './debugRun';
+import { EffectiveConfigDocuments, SCHEME } from './effectiveConfig';
 import { ServerManager } from './server';
 import { ToolResolver } from './tools';
 
@@ -20,8 +21,11 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
 
   const tools = new ToolResolver(ctx, serverOutput);
   runner = new DebugRunner(ctx, tools, debugOutput, status);
-  server = new ServerManager(tools, serverOutput, (text) => { status.tooltip = `${text}\nClick: Debug on Kubernetes`; });
-  ctx.subscriptions.push(tools, runner, server);
+  const effectiveDocs = new EffectiveConfigDocuments();
+  server = new ServerManager(tools, serverOutput, (text) => { status.tooltip = `${text}\nClick: Debug on Kubernetes`; },
+    effectiveDocs);
+  ctx.subscriptions.push(tools, runner, server, effectiveDocs,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, effectiveDocs));
 
   ctx.subscriptions.push(
     vscode.commands.registerCommand('skaffold.debugOnKubernetes', () => runner!.debugOnKubernetes()),

@@ -4,6 +4,7 @@
 // and no restart when a file turns out to be a skaffold config.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State } from 'vscode-languageclient/node';
+import { EffectiveConfigDocuments, SHOW_EFFECTIVE_CONFIG, showEffectiveConfig } from './effectiveConfig';
 import { expandVariables } from './settings';
 import { documentSelector } from './skaffoldFiles';
 import { ToolCommand, ToolResolver } from './tools';
@@ -16,7 +17,9 @@ export class ServerManager implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly tools: ToolResolver, readonly output: vscode.LogOutputChannel, private readonly onState: (text: string, ok: boolean) => void) {
+  constructor(private readonly tools: ToolResolver, readonly output: vscode.LogOutputChannel,
+    private readonly onState: (text: string, ok: boolean) => void,
+    private readonly effectiveDocs: EffectiveConfigDocuments) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('skaffold.server')) {
@@ -85,6 +88,10 @@ export class ServerManager implements vscode.Disposable {
       initializationOptions: { settings: this.settingsForServer() },
       synchronize: { configurationSection: SECTION },
       middleware: {
+        // The server's commands are registered by the client; this one needs a picker and a document.
+        executeCommand: async (command, args, next) => (command === SHOW_EFFECTIVE_CONFIG
+          ? showEffectiveConfig(this.effectiveDocs, args, next)
+          : next(command, args)),
         workspace: {
           configuration: async (params, token, next) => {
             const result = await next(params, token);

@@ -3,11 +3,9 @@
 Public API (pure, no pygls):
 - `code_actions(ctx, range, diagnostics) -> list[CodeAction]`: the actions for a range
   of the document (the LSP layer passes the diagnostics the client sent);
-- `resolve(action) -> CodeAction`: edits are computed eagerly (cheap), so this is the
-  identity, kept for clients that resolve lazily;
-- `offers(...)`: the same with the notes each action carries (what was derived, what
-  is not carried over), used by `skaffold-ls fix`;
-- `apply_text_edits(text, edits) -> str`.
+- `offers(ctx, range, diagnostics)`: the same with the notes each action carries (what
+  was derived, what is not carried over), used by `skaffold-ls fix` and SARIF fixes;
+- `PROVIDERS`: every provider, in the order their actions are listed.
 
 Every action's `name` is stable and is what `skaffold-ls fix --action NAME` takes
 (see docs/code-actions.md).
@@ -15,34 +13,30 @@ Every action's `name` is stable and is what `skaffold-ls fix --action NAME` take
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from skaffold_ls.actions import builders, debughelp, quickfix, upgrade_action
+from skaffold_ls.actions.offer import ACTION_NAMES, ActionContext, Offer, Provider, collect, whole
+from skaffold_ls.core.findings import Finding, Range
+from skaffold_ls.core.textedit import apply_text_edits
+from skaffold_ls.features.types import CodeAction, FeatureContext
 
-if TYPE_CHECKING:
-    from skaffold_ls.core.findings import Finding, Range
-    from skaffold_ls.features.types import CodeAction, FeatureContext
+__all__ = ["ACTION_NAMES", "PROVIDERS", "ActionContext", "Offer", "apply_text_edits", "code_actions", "offers",
+           "whole"]
 
-__all__ = ["ACTION_NAMES", "Offer", "apply_text_edits", "code_actions", "offers", "resolve"]
+PROVIDERS: list[Provider] = [
+    builders.builder_offers,
+    debughelp.artifact_helpers,
+    debughelp.port_forward_offers,
+    debughelp.helm_switch_offers,
+    debughelp.check_fixes,
+    debughelp.debug_runtime_fixes,
+    quickfix.quick_fixes,
+    upgrade_action.upgrade_offers,
+]
+
+
+def offers(ctx: FeatureContext, range: Range, diagnostics: list[Finding]) -> list[Offer]:
+    return collect(ctx, range, diagnostics, PROVIDERS)
 
 
 def code_actions(ctx: FeatureContext, range: Range, diagnostics: list[Finding]) -> list[CodeAction]:
-    from skaffold_ls.actions.registry import offers
-
     return [o.action for o in offers(ctx, range, diagnostics)]
-
-
-def resolve(action: CodeAction) -> CodeAction:
-    return action
-
-
-def __getattr__(name: str) -> Any:
-    # Lazy on purpose: every `skaffold-ls` invocation imports `actions.cli_args` to build
-    # its parser, and must not pay for the whole actions package (and the core) to do so.
-    if name in ("ACTION_NAMES", "Offer", "offers"):
-        from skaffold_ls.actions import registry
-
-        return getattr(registry, name)
-    if name == "apply_text_edits":
-        from skaffold_ls.core.textedit import apply_text_edits
-
-        return apply_text_edits
-    raise AttributeError(name)

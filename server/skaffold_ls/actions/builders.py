@@ -6,11 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import yaml
+
 from skaffold_ls.actions.base import Refused, Text, disabled, file_edit
-from skaffold_ls.actions.goimage import plan_ko
-from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.actions.offer import ActionContext, Offer
 from skaffold_ls.actions.upgrade import errors_added, upgrade
 from skaffold_ls.buildfiles import find_go_mod
+from skaffold_ls.buildfiles.goimage import plan_ko
 from skaffold_ls.config.nodes import ArtifactNode, artifacts, is_cluster_build
 from skaffold_ls.core.findings import Range
 from skaffold_ls.core.textedit import (
@@ -199,8 +201,6 @@ def _ko_yaml_base(context: Path) -> str | None:
         f = context / name
         if f.is_file():
             try:
-                import yaml
-
                 data = yaml.safe_load(f.read_text(encoding="utf-8"))
             except Exception:
                 return None
@@ -208,5 +208,3 @@ def _ko_yaml_base(context: Path) -> str | None:
                 return str(data["defaultBaseImage"])
     return None
 
-
-PROVIDERS.append(builder_offers)

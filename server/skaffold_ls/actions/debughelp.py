@@ -15,21 +15,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from skaffold_ls.actions.base import Text, disabled, file_edit
-from skaffold_ls.actions.dockeredit import (
+from skaffold_ls.actions.offer import ActionContext, Offer
+from skaffold_ls.buildfiles.charts import probe_switch
+from skaffold_ls.buildfiles.dockeredit import (
+    DockerfileEdit,
     debug_ldflags_edits,
     exec_form_edit,
     gcflags_edits,
     runtime_env_edit,
     trimpath_edits,
 )
-from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
-from skaffold_ls.buildfiles.charts import probe_switch
 from skaffold_ls.buildfiles.dockertext import DockerfileText
 from skaffold_ls.config.nodes import ArtifactNode, artifacts, config_sections
 from skaffold_ls.config.paths import glob_files
 from skaffold_ls.core import fsutil
-from skaffold_ls.core.findings import Finding, Range
+from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (
     EditError,
     content_end,
@@ -53,6 +56,10 @@ WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod",
 MAX_MANIFEST_BYTES = 1_000_000
 
 
+def dockerfile_change(path: Path, edits: list[DockerfileEdit]) -> WorkspaceEdit:
+    return WorkspaceEdit(changes={path: [TextEdit(Range(Pos(*e.start), Pos(*e.end)), e.new_text) for e in edits]})
+
+
 def _dockerfile_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
     out: list[Offer] = []
     if art.dockerfile is None or not art.dockerfile.is_file():
@@ -69,7 +76,7 @@ def _dockerfile_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
                 out.append(Offer(disabled(title, QUICKFIX, "add-go-gcflags", res), anchor=art.node.range))
         else:
             out.append(Offer(CodeAction(title=title, kind=QUICKFIX, name="add-go-gcflags",
-                                        edit=WorkspaceEdit(changes={dt.path: res})),
+                                        edit=dockerfile_change(dt.path, res)),
                              ["`skaffold debug` passes SKAFFOLD_GO_GCFLAGS=\"all=-N -l\" only to Dockerfiles "
                               "that declare it"], art.node.range))
         if build.trimpath:
@@ -77,7 +84,7 @@ def _dockerfile_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
             if edits:
                 out.append(Offer(CodeAction(title=f"Remove -trimpath from the go build in {dt.path.name}",
                                             kind=QUICKFIX, name="remove-trimpath",
-                                            edit=WorkspaceEdit(changes={dt.path: edits})), [], art.node.range))
+                                            edit=dockerfile_change(dt.path, edits)), [], art.node.range))
     final = dt.df.target_stage(art.target)
     for keyword, cmd in (("ENTRYPOINT", final.entrypoint), ("CMD", final.cmd)):
         if cmd is None or cmd.form != "shell":
@@ -86,7 +93,7 @@ def _dockerfile_offers(ctx: ActionContext, art: ArtifactNode) -> list[Offer]:
         if edit is not None:
             out.append(Offer(CodeAction(title=f"Rewrite {keyword} in exec form in {dt.path.name}", kind=QUICKFIX,
                                         name="exec-form-entrypoint",
-                                        edit=WorkspaceEdit(changes={dt.path: [edit]})), [], art.node.range))
+                                        edit=dockerfile_change(dt.path, [edit])), [], art.node.range))
     return out
 
 
@@ -150,8 +157,6 @@ def artifact_helpers(ctx: ActionContext) -> list[Offer]:
 
 def manifest_resources(folder: Path, patterns: list[str]) -> list[dict[str, Any]]:
     """Workloads and services of the rawYaml manifests: kind, name, namespace, ports."""
-    import yaml
-
     out: list[dict[str, Any]] = []
     for pattern in patterns:
         if "{{" in pattern or "://" in pattern:
@@ -193,11 +198,9 @@ def append_item(t: Text, seq: Sequence, value: Any) -> TextEdit:
     end = last_line(seq, t.lines)
     nl = t.style.newline
     if end + 1 < len(t.lines):
-        from skaffold_ls.core.findings import Pos
 
         at = Pos(end + 1, 0)
         return TextEdit(Range(at, at), "".join(ln + nl for ln in lines))
-    from skaffold_ls.core.findings import Pos
 
     at = Pos(end, len(t.lines[end]))
     return TextEdit(Range(at, at), "".join(nl + ln for ln in lines))
@@ -404,7 +407,7 @@ def _runtime_env_offer(f: Finding, data: dict[str, Any]) -> list[Offer]:
     if isinstance(edit, str):
         return [Offer(disabled(title, QUICKFIX, "add-runtime-env", edit, [f]))]
     return [Offer(CodeAction(title=title, kind=QUICKFIX, name="add-runtime-env", diagnostics=[f], preferred=True,
-                             edit=WorkspaceEdit(changes={dt.path: [edit]})),
+                             edit=dockerfile_change(dt.path, [edit])),
                   [f"skaffold's {data.get('runtime')} transformer looks for `{name}` in the image's env"], f.range)]
 
 
@@ -419,7 +422,7 @@ def _ldflags_offer(f: Finding, data: dict[str, Any]) -> list[Offer]:
     if isinstance(edits, str):
         return [Offer(disabled(title, QUICKFIX, "go-debug-ldflags", edits, [f]))]
     return [Offer(CodeAction(title=title, kind=QUICKFIX, name="go-debug-ldflags", diagnostics=[f], preferred=True,
-                             edit=WorkspaceEdit(changes={dt.path: edits})),
+                             edit=dockerfile_change(dt.path, edits)),
                   ["release builds keep `-s -w`; under `skaffold debug` the linker's later `-s=false -w=false` win"],
                   f.range)]
 
@@ -445,4 +448,3 @@ def _ko_ldflags_offer(ctx: ActionContext, f: Finding) -> list[Offer]:
     return []
 
 
-PROVIDERS.extend([artifact_helpers, port_forward_offers, helm_switch_offers, check_fixes, debug_runtime_fixes])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from skaffold_ls.actions.base import Refused, Text, disabled, file_edit, find_pair
-from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.actions.offer import ActionContext, Offer
 from skaffold_ls.actions.upgrade import v3alpha1_moves
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (
@@ -39,8 +40,6 @@ def _single(ctx: ActionContext, title: str, name: str, f: Finding, edits: list[T
 
 
 def _untitled() -> Any:
-    from pathlib import Path
-
     return Path("untitled:skaffold.yaml")
 
 
@@ -212,5 +211,3 @@ def _add_header(ctx: ActionContext, f: Finding, di: int) -> list[Offer]:
         edit = TextEdit(Range(first, first), "kind: Config" + nl + " " * first.col)
     return [_single(ctx, "Add `kind: Config`", "add-required", f, [edit], preferred=True)]
 
-
-PROVIDERS.append(quick_fixes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skaffold_ls.actions.base import Refused, disabled, file_edit
-from skaffold_ls.actions.registry import PROVIDERS, ActionContext, Offer
+from skaffold_ls.actions.offer import ActionContext, Offer
 from skaffold_ls.actions.upgrade import upgrade
 from skaffold_ls.features.types import CodeAction
 from skaffold_ls.schema.versions import sort_key
@@ -49,5 +49,3 @@ def upgrade_offers(ctx: ActionContext) -> list[Offer]:
         out.append(Offer(action, result.notes))
     return out
 
-
-PROVIDERS.append(upgrade_offers)

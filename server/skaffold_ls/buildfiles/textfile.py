@@ -15,11 +15,11 @@ from pathlib import Path
 MAX_BUILD_FILE_BYTES = 8 * 1024 * 1024
 
 
-def read_build_file(path: Path) -> str:
-    """The file as UTF-8 text; OSError for a special file or one over MAX_BUILD_FILE_BYTES."""
+def read_build_file(path: Path, errors: str = "strict") -> str:
+    """The file as UTF-8 text (a BOM dropped); OSError for a special file or one over MAX_BUILD_FILE_BYTES."""
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         raise OSError(errno.EINVAL, "not a regular file", str(path))
     if st.st_size > MAX_BUILD_FILE_BYTES:
         raise OSError(errno.EFBIG, f"larger than {MAX_BUILD_FILE_BYTES:,} bytes", str(path))
-    return path.read_text(encoding="utf-8")
+    return path.read_bytes().decode("utf-8-sig", errors)

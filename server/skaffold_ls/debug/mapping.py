@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
+
 from skaffold_ls.buildfiles.dockerfile import CopyInstruction, Dockerfile, Stage
 from skaffold_ls.buildfiles.gomod import GoMod, find_go_mod, local_modules
 from skaffold_ls.buildfiles.images import ImageConfig, stage_chain
@@ -60,8 +62,6 @@ def load_overrides(workspace: Path) -> dict[str, dict[str, Any]]:
     path = workspace / OVERRIDES_FILE
     if not path.is_file():
         return {}
-    import yaml
-
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):

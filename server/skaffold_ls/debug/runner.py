@@ -73,7 +73,7 @@ def user_rpc_port(args: Sequence[str]) -> int | None:
 def _interrupt_when_parent_dies() -> None:
     """In the child: SIGINT (skaffold's clean shutdown) if the bridge dies without stopping it."""
     try:
-        import ctypes
+        import ctypes  # in the forked child only, before exec: nothing else of ours runs there
 
         ctypes.CDLL(None).prctl(1, int(signal.SIGINT))  # PR_SET_PDEATHSIG
     except Exception:

@@ -7,7 +7,6 @@ so half-typed lines work.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -32,9 +31,8 @@ from skaffold_ls.features.context import (
 from skaffold_ls.features.starters import starter_items
 from skaffold_ls.features.types import CompletionItem, CompletionKind, FeatureContext
 from skaffold_ls.schema import knowledge as kn
+from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
 from skaffold_ls.schema.model import Definition, TypeSpec, VersionSchema
-
-log = logging.getLogger(__name__)
 
 # "At most one of" groups that skaffold checks in Go code only (the schemas do not say).
 EXCLUSIVE: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -87,15 +85,7 @@ def lines_rstrip(text: str) -> str:
 
 
 def complete(ctx: FeatureContext, pos: Pos) -> list[CompletionItem]:
-    """Completion items at `pos` (code-point column). Never raises."""
-    try:
-        return complete_strict(ctx, pos)
-    except Exception:  # a completion bug must never take the editor down
-        log.exception("completion failed at %s", pos)
-        return []
-
-
-def complete_strict(ctx: FeatureContext, pos: Pos) -> list[CompletionItem]:
+    """Completion items at `pos` (code-point column)."""
     lines = ctx.lines
     if not lines or pos.line >= len(lines):
         return []
@@ -278,8 +268,6 @@ def _key_items(ctx: FeatureContext, schema: VersionSchema, d: Definition, cursor
 
 
 def _deprecated() -> set[tuple[str, str]]:
-    from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
-
     return set(DEPRECATED_IN_PLACE)
 
 

@@ -28,15 +28,54 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.config.activation import RunContext
+from skaffold_ls.config.activation import RunContext, profiles_of
 from skaffold_ls.config.effective import Effective, EffectiveConfig, KubeContextReader, load_effective
 from skaffold_ls.config.loader import ConfigProblem, LoadRequest
+from skaffold_ls.config.paths import find_workspace_root, run_directory
 from skaffold_ls.config.sources import Sources
 from skaffold_ls.config.values import Origin, Value
 from skaffold_ls.core.findings import Finding, Severity
 from skaffold_ls.core.yamldoc import Scalar
+from skaffold_ls.features.types import FeatureContext
 
 FORMATS = ("yaml", "json")
+SKAFFOLD_COMMANDS = ("dev", "debug", "run", "build", "render", "deploy")
+
+
+def profile_names(ctx: FeatureContext) -> list[str]:
+    """The profiles this file declares, in the order written (for a picker)."""
+    names: list[str] = []
+    for doc in ctx.config_file.documents:
+        if doc.value is not None:
+            names.extend(name for name, _ in profiles_of(doc.value) if name not in names)
+    return names
+
+
+def editor_effective_config(ctx: FeatureContext, profiles: Sequence[str] = (), command: str = "dev",
+                            env: dict[str, str] | None = None, latest: str | None = None) -> str:
+    """What `skaffold-ls config -p PROFILES --command COMMAND` prints for the document, read
+    from the editor's buffers: run directory as `check` decides it (the setting first), this
+    process's environment, kubeconfig's current context (read only when a profile needs it)."""
+    path = ctx.path
+    if path is None:
+        return "# skaffold-ls: save the file first: its paths resolve against its folder\n"
+    written = next((d.value for d in ctx.config_file.documents if d.value is not None), None)
+    workspace = ctx.workspace or find_workspace_root(path)
+    run_dir = run_directory(path, workspace, ctx.run_dir, written)
+    run = RunContext(command=command if command in SKAFFOLD_COMMANDS else "dev", env=env or {})
+    return effective_config_text(ctx.sources, path, profiles=profiles, run=run, run_dir=run_dir.path,
+                                 run_dir_reason=run_dir.reason, latest=latest or ctx.store.latest,
+                                 read_kube_context=current_context_name)
+
+
+def current_context_name() -> str | None:
+    """kubeconfig's current context, for profiles that activate on one."""
+    # Lazy: only a profile that activates on a kube context needs it (and the urllib/ipaddress
+    # imports of config.kubecontext, a measurable part of `skaffold-ls config`'s start-up).
+    from skaffold_ls.config.kubecontext import current_context
+
+    kube = current_context()
+    return kube.name if kube is not None else None
 
 
 def effective_config_text(sources: Sources, file: Path, *, profiles: Sequence[str] = (),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import os
 from pathlib import Path
 
 from skaffold_ls.config import requires
@@ -21,24 +21,16 @@ from skaffold_ls.features.context import (
 )
 from skaffold_ls.features.types import FeatureContext, Hover
 from skaffold_ls.schema import knowledge as kn
+from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
 from skaffold_ls.schema.model import Definition, TypeSpec
 
-log = logging.getLogger(__name__)
 # A hover on a glob field shows its matches; looking for them stops here.
 HOVER_GLOB_ENTRIES = 5_000
 
 
 
 def hover(ctx: FeatureContext, pos: Pos) -> Hover | None:
-    """Markdown for the key or value at `pos`, or None. Never raises."""
-    try:
-        return hover_strict(ctx, pos)
-    except Exception:
-        log.exception("hover failed at %s", pos)
-        return None
-
-
-def hover_strict(ctx: FeatureContext, pos: Pos) -> Hover | None:
+    """Markdown for the key or value at `pos`, or None."""
     t = refs.target_at(ctx.lines, pos)
     if t is None:
         return None
@@ -146,8 +138,6 @@ def _key_markdown(ctx: FeatureContext, doc: DocAt, path: list[str | int]) -> str
             facts.append(f"Relative to the directory skaffold runs in{shown_base}")
         if fk.template:
             facts.append("Expanded as a Go template")
-    from skaffold_ls.schema.changes import DEPRECATED_IN_PLACE
-
     moved = DEPRECATED_IN_PLACE.get((r.owner, r.prop))
     if moved is not None:
         facts.append(f"Deprecated since `{moved.since}`: {moved.where}")
@@ -278,8 +268,6 @@ def _profile_markdown(ctx: FeatureContext, doc: DocAt, t: refs.TextTarget, owner
 
 
 def _relative(ctx: FeatureContext, path: Path) -> str:
-    import os
-
     base = ctx.path.parent if ctx.path is not None else ctx.workspace
     if base is None:
         return path.name

@@ -3,7 +3,6 @@ kustomizations and required configs open with a click."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from skaffold_ls.core.findings import Pos, Range
@@ -14,19 +13,10 @@ from skaffold_ls.features.refs import config_dir, link_target
 from skaffold_ls.features.types import FeatureContext, Link
 from skaffold_ls.schema import knowledge as kn
 
-log = logging.getLogger(__name__)
 PATH_KINDS = frozenset({"file", "dir", "path", "glob"})
 
 
 def document_links(ctx: FeatureContext) -> list[Link]:
-    try:
-        return document_links_strict(ctx)
-    except Exception:
-        log.exception("document links failed")
-        return []
-
-
-def document_links_strict(ctx: FeatureContext) -> list[Link]:
     base = config_dir(ctx)
     if base is None:
         return []

@@ -10,7 +10,6 @@ Kubernetes manifests in the workspace that use it.
 
 from __future__ import annotations
 
-import logging
 import re
 
 from skaffold_ls.config.artifacts import sanitize_image
@@ -25,19 +24,10 @@ from skaffold_ls.features.types import FeatureContext, Location
 from skaffold_ls.schema import knowledge as kn
 from skaffold_ls.schema.model import VersionSchema
 
-log = logging.getLogger(__name__)
 _ORIGIN = Range.of(0, 0, 0, 0)
 
 
 def definition(ctx: FeatureContext, pos: Pos) -> list[Location]:
-    try:
-        return definition_strict(ctx, pos)
-    except Exception:
-        log.exception("definition failed at %s", pos)
-        return []
-
-
-def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
     t = refs.target_at(ctx.lines, pos)
     if t is None:
         return []
@@ -91,14 +81,6 @@ def definition_strict(ctx: FeatureContext, pos: Pos) -> list[Location]:
 
 
 def references(ctx: FeatureContext, pos: Pos, include_declaration: bool = True) -> list[Location]:
-    try:
-        return references_strict(ctx, pos, include_declaration)
-    except Exception:
-        log.exception("references failed at %s", pos)
-        return []
-
-
-def references_strict(ctx: FeatureContext, pos: Pos, include_declaration: bool = True) -> list[Location]:
     t = refs.target_at(ctx.lines, pos)
     if t is None or t.on_key or ctx.path is None:
         return []

@@ -3,7 +3,6 @@ requires, test, manifests and deploy sections, portForwards and profiles."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from skaffold_ls.core.findings import Range
@@ -11,21 +10,11 @@ from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, dere
 from skaffold_ls.features.refs import builder_of
 from skaffold_ls.features.types import FeatureContext, Symbol, SymbolKind
 
-log = logging.getLogger(__name__)
-
 SECTIONS = ("requires", "build", "test", "manifests", "deploy", "portForward", "resourceSelector", "verify",
             "customActions", "profiles")
 
 
 def document_symbols(ctx: FeatureContext) -> list[Symbol]:
-    try:
-        return document_symbols_strict(ctx)
-    except Exception:
-        log.exception("document symbols failed")
-        return []
-
-
-def document_symbols_strict(ctx: FeatureContext) -> list[Symbol]:
     out: list[Symbol] = []
     docs = ctx.analysis.parsed.documents
     for doc in docs:

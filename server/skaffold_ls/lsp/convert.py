@@ -6,6 +6,7 @@ about position encodings, clamping ranges into the document and JSON-safe data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,12 +16,11 @@ from pygls.uris import from_fs_path
 
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
 from skaffold_ls.core.positions import UTF16, from_units, to_units
-from skaffold_ls.lsp.jsonsafe import clean_text, json_safe
+from skaffold_ls.lsp.jsonsafe import clean_text
+from skaffold_ls.lsp.publish import clamp, clamp_range, line_text
 
 if TYPE_CHECKING:  # imported lazily: the features are not needed to publish diagnostics
     from skaffold_ls.features import types as ft
-
-SOURCE = "skaffold-ls"
 
 _ENCODINGS = {
     types.PositionEncodingKind.Utf8: "utf-8",
@@ -53,24 +53,14 @@ class LineIndex:
         self.encoding = encoding
 
     def _line(self, n: int) -> str:
-        line = self.lines[n]
-        return line[:-1] if line.endswith("\r") else line
-
-    def clamp(self, pos: Pos) -> Pos:
-        last = len(self.lines) - 1
-        if pos.line > last:
-            return Pos(last, len(self._line(last)))
-        line = max(pos.line, 0)
-        return Pos(line, min(max(pos.col, 0), len(self._line(line))))
+        return line_text(self.lines, n)
 
     def position(self, pos: Pos) -> types.Position:
-        p = self.clamp(pos)
+        p = clamp(self.lines, pos)
         return types.Position(line=p.line, character=to_units(self._line(p.line), p.col, self.encoding))
 
     def range(self, r: Range) -> types.Range:
-        start, end = self.clamp(r.start), self.clamp(r.end)
-        if end < start:
-            end = start
+        start, end = clamp_range(self.lines, r)
         return types.Range(start=self.position(start), end=self.position(end))
 
     def to_core(self, pos: types.Position) -> Pos:
@@ -83,18 +73,6 @@ class LineIndex:
 
     def to_core_range(self, r: types.Range) -> Range:
         return Range(self.to_core(r.start), self.to_core(r.end))
-
-
-def diagnostic(f: Finding, index: LineIndex, severity: Severity | None = None) -> types.Diagnostic:
-    sev = severity if severity is not None else f.severity
-    return types.Diagnostic(
-        range=index.range(f.range),
-        message=clean_text(f.message),
-        severity=types.DiagnosticSeverity(int(sev)),
-        code=f.code,
-        source=SOURCE,
-        data=json_safe(f.data) if f.data is not None else None,
-    )
 
 
 def finding_from_diagnostic(d: types.Diagnostic, index: LineIndex) -> Finding:
@@ -144,8 +122,6 @@ def completion_item(item: ft.CompletionItem, index: LineIndex, snippets: bool) -
 def _strip_snippet(text: str) -> str:
     """A snippet as plain text for clients without snippet support: `${1:x}` → `x`, `$1` → ``,
     a choice `${1|ko,docker|}` → its first option."""
-    import re
-
     text = re.sub(r"\$\{\d+\|([^,|}]*)[^}]*\|\}", r"\1", text)
     text = re.sub(r"\$\{\d+:([^}]*)\}", r"\1", text)
     text = re.sub(r"\$\{\d+\}|\$\d+", "", text)

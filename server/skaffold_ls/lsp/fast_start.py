@@ -20,6 +20,7 @@ tests/lsp/test_fast_start.py asserts it matches what pygls answers.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import os
@@ -30,10 +31,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from skaffold_ls.lsp.jsonsafe import clean_text, json_safe
 from skaffold_ls.lsp.stream import MAX_HEADER_LINE
+
+if TYPE_CHECKING:
+    from skaffold_ls.lsp.settings import Settings
+    from skaffold_ls.schema.store import SchemaStore
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,34 @@ _CONTENT_LENGTH = re.compile(rb"^Content-Length: (\d+)\r\n$")
 
 
 def disabled() -> bool:
-    return os.environ.get(ENV_DISABLE, "").strip().lower() not in ("", "0", "false", "no")
+    """Off by SKAFFOLD_LS_NO_FAST_START, and whenever the installed pygls is not the one the
+    snapshot was made with (pyproject.toml pins the minor version; this also covers an
+    install that ignored the pin)."""
+    if os.environ.get(ENV_DISABLE, "").strip().lower() not in ("", "0", "false", "no"):
+        return True
+    installed = installed_pygls_version()
+    try:
+        made_with = load_snapshot().get("pygls")
+    except (OSError, ValueError):
+        return True
+    if installed is None or not isinstance(made_with, str) or installed.split(".")[:2] != made_with.split(".")[:2]:
+        log.warning("fast start: off (pygls %s installed, the snapshot is of pygls %s)", installed, made_with)
+        return True
+    return False
+
+
+def installed_pygls_version() -> str | None:
+    """pygls' version from its dist-info folder name, without importing it (importlib.metadata
+    alone costs ~20 ms here)."""
+    spec = importlib.util.find_spec("pygls")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    site = Path(next(iter(spec.submodule_search_locations))).parent
+    try:
+        names = [n for n in os.listdir(site) if n.startswith("pygls-") and n.endswith(".dist-info")]
+    except OSError:
+        return None
+    return names[0][len("pygls-"):-len(".dist-info")] if len(names) == 1 else None
 
 
 class Stop(Exception):
@@ -187,60 +218,15 @@ def initialize_result(params: Any, snapshot: dict[str, Any], version: str) -> di
 # didOpen → publishDiagnostics (the server's schema phase, as plain JSON)
 
 
-def diagnostics(findings: list[Any], lines: list[str], encoding: str, outdated: Any) -> list[dict[str, Any]]:
-    """Findings as LSP diagnostics, as the server's `_diagnostics` + `convert.diagnostic` build them."""
-    from skaffold_ls.core.positions import to_units
+def publish_params(text_document: Any, settings: Settings, store: SchemaStore, encoding: str) -> dict[str, Any] | None:
+    """The publishDiagnostics params for a didOpen (None: not a skaffold document), built by
+    the functions the server publishes with (lsp/publish.py)."""
+    # Imported here, after `initialize` is answered: that answer must not wait for the
+    # analysis code (~100 ms), and pygls.uris is stdlib-only (no lsprotocol).
+    from pygls.uris import to_fs_path
 
-    lines = lines if lines else [""]
-    last = len(lines) - 1
-
-    def text(n: int) -> str:
-        line = lines[n]
-        return line[:-1] if line.endswith("\r") else line
-
-    def clamp(line: int, col: int) -> tuple[int, int]:
-        if line > last:
-            return last, len(text(last))
-        line = max(line, 0)
-        return line, min(max(col, 0), len(text(line)))
-
-    def position(p: tuple[int, int]) -> dict[str, int]:
-        return {"line": p[0], "character": to_units(text(p[0]), p[1], encoding)}
-
-    out = []
-    for f in sorted(findings, key=lambda f: (f.range.start, f.severity)):
-        start = clamp(f.range.start.line, f.range.start.col)
-        end = clamp(f.range.end.line, f.range.end.col)
-        if end < start:
-            end = start
-        sev = outdated if (f.code == "outdated-api-version" and outdated is not None) else f.severity
-        d: dict[str, Any] = {"range": {"start": position(start), "end": position(end)},
-                             "message": clean_text(f.message), "severity": int(sev), "code": f.code,
-                             "source": SOURCE}
-        if f.data is not None:
-            data = json_safe(f.data)
-            if data is not None:
-                d["data"] = data
-        out.append(d)
-    return out
-
-
-def read_settings(raw: Any, base: Any = None) -> Any:
-    """The server's settings after `raw` (initializationOptions or didChangeConfiguration's
-    settings), as the server's apply_settings reads them; a failure keeps `base`."""
-    from skaffold_ls.lsp.settings import Settings, parse_settings
-
-    base = base if base is not None else Settings()
-    try:
-        return parse_settings(raw, base)
-    except Exception:
-        return base
-
-
-def publish_params(text_document: Any, settings: Any, encoding: str) -> tuple[dict[str, Any] | None, Any, Any]:
-    """The publishDiagnostics params for a didOpen (None: not a skaffold document), the SchemaStore
-    used and the schemas.directory setting it was made for."""
     from skaffold_ls.config.recognition import is_skaffold_document
+    from skaffold_ls.lsp import publish
 
     if not isinstance(text_document, dict):
         raise Stop("didOpen without textDocument")
@@ -251,24 +237,14 @@ def publish_params(text_document: Any, settings: Any, encoding: str) -> tuple[di
     if len(text) > MAX_TEXT:
         raise Stop(f"{uri} is large: left to the server")
     if not is_skaffold_document(uri, text):
-        return None, None, None
-
-    from pygls.uris import to_fs_path  # stdlib-only module: no lsprotocol
-
-    from skaffold_ls.analysis import AnalysisOptions, analyze
-    from skaffold_ls.schema.store import SchemaStore
-
-    d = settings.schemas_directory
-    store = SchemaStore(Path(d).expanduser() if d else None)
+        return None
     try:
         p = to_fs_path(uri)
     except Exception:
         p = None
-    opts = AnalysisOptions(outdated_api_version=settings.outdated_api_version is not None,
-                           schema_only=True, max_file_bytes=settings.max_file_size)
-    analysis = analyze(text, Path(p) if p else None, store, opts)
-    diags = diagnostics(analysis.findings, analysis.parsed.lines, encoding, settings.outdated_api_version)
-    return {"uri": uri, "version": version, "diagnostics": diags}, store, d
+    analysis = publish.schema_phase(text, Path(p) if p else None, store, settings)
+    return publish.publish_params(uri, version, analysis.findings, analysis.parsed.lines, encoding,
+                                  settings.outdated_api_version)
 
 
 # ---------------------------------------------------------------------------
@@ -410,8 +386,12 @@ class Handover:
     init_id: Any = None
     init_result: dict[str, Any] | None = None
     published: dict[str, Any] | None = None  # the publishDiagnostics params sent
-    store: Any = None  # the SchemaStore the fast path loaded (None: none)
-    schemas_directory: str | None = None
+    store: SchemaStore | None = None  # the schemas the fast path loaded (None: none)...
+    settings: Settings | None = None  # ...for these settings' schemas.directory
+
+    def loaded_store(self) -> tuple[SchemaStore | None, Settings | None]:
+        """For create_server(): the schemas already in memory, and what they were loaded for."""
+        return self.store, self.settings
 
     def streams(self, stdin: BinaryIO, stdout: BinaryIO) -> tuple[BinaryIO, BinaryIO]:
         """The stdin/stdout to give pygls' start_io."""
@@ -441,6 +421,9 @@ def run(fd: int, out: BinaryIO, version: str, idle_timeout: float = IDLE_TIMEOUT
         h.init_id, h.init_result = msg["id"], result
         log.info("fast start: initialize answered after %.0f ms", (time.perf_counter() - started) * 1000)
 
+        # Imported only now that initialize is answered (it pulls in the analysis code).
+        from skaffold_ls.lsp.settings import read_settings
+
         msg = inp.message(idle_timeout)
         if msg.get("method") != "initialized" or "id" in msg:
             raise Stop(f"{msg.get('method')!r} after initialize")
@@ -458,11 +441,11 @@ def run(fd: int, out: BinaryIO, version: str, idle_timeout: float = IDLE_TIMEOUT
             msg = inp.message(idle_timeout)
         if msg.get("method") != "textDocument/didOpen" or "id" in msg:
             raise Stop(f"{msg.get('method')!r} after initialized")
-        params, store, directory = publish_params(_get(msg, "params", "textDocument"), settings, encoding)
+        store = settings.schema_store()
+        params = publish_params(_get(msg, "params", "textDocument"), settings, store, encoding)
         if params is not None:
             _write(out, {"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params})
-            h.store, h.published = store, params
-            h.schemas_directory = directory
+            h.store, h.settings, h.published = store, settings, params
             log.info("fast start: %d diagnostics for %s published after %.0f ms, process CPU %.0f ms "
                      "(pygls imported: %s)", len(params["diagnostics"]), params["uri"],
                      (time.perf_counter() - started) * 1000, time.process_time() * 1000,
@@ -481,7 +464,7 @@ def run(fd: int, out: BinaryIO, version: str, idle_timeout: float = IDLE_TIMEOUT
 
 def _pygls_answer(params: dict[str, Any]) -> dict[str, Any]:
     """The real server's response to `initialize` with these params (in-process, no I/O)."""
-    from skaffold_ls.lsp.server import create_server
+    from skaffold_ls.lsp.handlers import create_server  # pygls: only for the snapshot
 
     server = create_server()
     written: list[bytes] = []

@@ -88,7 +88,9 @@ class ClientWriter:
 class SkaffoldProtocol(LanguageServerProtocol):
     def __init__(self, server: Any, converter: Any):
         super().__init__(server, converter)
+        self.converter = converter  # lsprotocol's types <-> JSON, for the server's own messages
         self.initialize_received = False
+        self.shutdown_received = False
 
     # -- every request answered once ------------------------------------------
 
@@ -118,7 +120,7 @@ class SkaffoldProtocol(LanguageServerProtocol):
         method = getattr(message, "method", None)
         is_request = method is not None and hasattr(message, "id")
         if method == types.INITIALIZE and is_request:
-            if self.initialize_received or self._shutdown:
+            if self.initialize_received or self.shutdown_received:
                 self._answer_error(message.id, JsonRpcInvalidRequest("initialize was already received"))
                 return
             self.initialize_received = True
@@ -130,9 +132,11 @@ class SkaffoldProtocol(LanguageServerProtocol):
                 else:
                     log.warning("dropping %s: it came before initialize", method)
                 return
-            if self._shutdown and is_request:
+            if self.shutdown_received and is_request:
                 self._answer_error(message.id, JsonRpcInvalidRequest(f"{method} after shutdown"))
                 return
+            if method == types.SHUTDOWN and is_request:
+                self.shutdown_received = True
         super().handle_message(message)
 
     def _answer_error(self, request_id: Any, error: JsonRpcException) -> None:

@@ -1,7 +1,7 @@
-"""The language server: documents in, version-stamped diagnostics out.
+"""The language server's state and machinery: documents in, version-stamped diagnostics out.
 
-Handlers stay thin: they find the document, run a pure core function (analysis,
-a feature) and convert the result with `convert`. Design points:
+The LSP handlers (`handlers.py`) are thin functions of this server and their params;
+what they share lives here. Design points:
 
 - Each document has its own analysis loop (`_DocState`): a change marks it
   dirty; one task per document analyses the latest text on a worker thread and
@@ -18,8 +18,9 @@ a feature) and convert the result with `convert`. Design points:
   document has been quiet for CHECKS_DELAY, and are given up when it changes.
   Until they finish, the previous check results are carried over (shifted past
   the edited lines), so warnings do not flicker while typing.
-- Every handler is guarded: an exception becomes a log message (and, for a
-  document, an `internal-error` diagnostic), never a dead server.
+- One guard per request (`answer`): an exception becomes a log message and an
+  empty answer, a slow document an empty answer after REQUEST_TIMEOUT; an analysis
+  that raises becomes an `internal-error` diagnostic. Never a dead server.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ import contextlib
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -42,16 +44,19 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from skaffold_ls import __version__, checks
-from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze, run_checks
+from skaffold_ls.analysis import Analysis, Workspace, run_checks
 from skaffold_ls.config.recognition import is_skaffold_document
 from skaffold_ls.config.sources import Sources
-from skaffold_ls.core.findings import Finding, Pos, Range, Severity
+from skaffold_ls.core import fsutil
+from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.positions import split_lines
-from skaffold_ls.lsp import convert
+from skaffold_ls.features import workspace as workspace_scan
+from skaffold_ls.features.types import FeatureContext
+from skaffold_ls.lsp import convert, publish
 from skaffold_ls.lsp.convert import LineIndex
 from skaffold_ls.lsp.lanes import DocumentLanes
 from skaffold_ls.lsp.protocol import SkaffoldProtocol
-from skaffold_ls.lsp.settings import Settings, parse_settings
+from skaffold_ls.lsp.settings import Settings, read_settings
 from skaffold_ls.schema.store import SchemaStore
 
 log = logging.getLogger(__name__)
@@ -69,9 +74,6 @@ WATCHED = ["**/Dockerfile*", "**/*.Dockerfile", "**/*.{yaml,yml,json}", "**/go.m
 T = TypeVar("T")
 
 
-# LSP lines end at "\r\n", "\r" or "\n" only. pygls 2.1 splits documents with
-# str.splitlines(), which also breaks at form feeds, U+2028, \x1c-\x1e, \x85...: an
-# incremental edit below such a character lands on the wrong line. Split as LSP does.
 _LSP_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
@@ -79,21 +81,17 @@ def _lsp_lines(self: TextDocument) -> tuple[str, ...]:
     return tuple(_LSP_LINES.findall(self.source))
 
 
-TextDocument.lines = property(_lsp_lines)  # type: ignore[assignment,method-assign]
+def split_documents_as_lsp_does() -> None:
+    """LSP lines end at "\r\n", "\r" or "\n" only. pygls 2.1 splits documents with
+    str.splitlines(), which also breaks at form feeds, U+2028, \x1c-\x1e, \x85...: an
+    incremental edit below such a character lands on the wrong line. pygls has no hook
+    for the document class, so its `lines` is replaced, once, when a server is made
+    (pygls is pinned to the minor version tests/lsp/test_diagnostics.py covers)."""
+    if TextDocument.lines is not _LSP_LINES_PROPERTY:
+        TextDocument.lines = _LSP_LINES_PROPERTY  # type: ignore[assignment,method-assign]
 
 
-def plain(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A bound method as a plain function (pygls sets attributes on handlers)."""
-    if asyncio.iscoroutinefunction(method):
-        async def handler_async(params: Any) -> Any:
-            return await method(params)
-
-        return handler_async
-
-    def handler(params: Any) -> Any:
-        return method(params)
-
-    return handler
+_LSP_LINES_PROPERTY = property(_lsp_lines)
 
 
 @dataclass(eq=False)
@@ -136,15 +134,19 @@ def carry_over(findings: list[Finding], old: list[str], new: list[str]) -> list[
 
 
 class SkaffoldLanguageServer(LanguageServer):
-    def __init__(self, workers: int = 4) -> None:
+    protocol: SkaffoldProtocol
+
+    def __init__(self, workers: int = 4, store: SchemaStore | None = None,
+                 store_settings: Settings | None = None) -> None:
+        """`store`: schemas already loaded (by the fast start) for `store_settings`' schemas.directory."""
         super().__init__("skaffold-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
                          protocol_cls=SkaffoldProtocol)
         self.settings = Settings()
         # Bumped by every settings change and re-analysis request: a result made under an older
         # generation is never published, whatever order the settings and the results arrive in.
         self.settings_generation = 0
-        self._store: SchemaStore | None = None
-        self._store_dir: str | None = None
+        self._store = store
+        self._store_dir = (store_settings or Settings()).schemas_directory
         self.docs: dict[str, _DocState] = {}
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skaffold-analysis")
         # Checks get their own threads: slow file-system checks never hold up an analysis.
@@ -154,8 +156,7 @@ class SkaffoldLanguageServer(LanguageServer):
         self.request_timeout = REQUEST_TIMEOUT
         self._background: set[asyncio.Task[Any]] = set()
         self.config_sources = Sources(self.open_text)
-        self.stopping = False
-        self._register()
+        self.stopping = False  # `shutdown` received
 
     # ------------------------------------------------------------------
     # Infrastructure
@@ -163,9 +164,8 @@ class SkaffoldLanguageServer(LanguageServer):
     @property
     def store(self) -> SchemaStore:
         if self._store is None or self._store_dir != self.settings.schemas_directory:
-            d = self.settings.schemas_directory
-            self._store = SchemaStore(Path(d).expanduser() if d else None)
-            self._store_dir = d
+            self._store = self.settings.schema_store()
+            self._store_dir = self.settings.schemas_directory
         return self._store
 
     @property
@@ -200,11 +200,6 @@ class SkaffoldLanguageServer(LanguageServer):
         """fn(*args) on a worker thread, in the document's lane (one thread per document at most)."""
         return await self.lanes.run(uri, fn, *args)
 
-    def analysis_options(self) -> AnalysisOptions:
-        s = self.settings
-        return AnalysisOptions(outdated_api_version=s.outdated_api_version is not None,
-                               schema_only=not s.checks_enabled, max_file_bytes=s.max_file_size)
-
     def workspace_root(self, path: Path | None = None) -> Path | None:
         """The workspace folder holding `path` (else the first folder, else the root path)."""
         roots: list[Path] = []
@@ -221,9 +216,14 @@ class SkaffoldLanguageServer(LanguageServer):
                 return max(inside, key=lambda r: len(r.parts))
         return roots[0] if roots else None
 
+    def text_document(self, uri: str) -> TextDocument | None:
+        """The open document `uri` names. pygls 2.1 keys its documents by the *unquoted* URI:
+        a client's `file:///My%20Projects/...` is found under `file:///My Projects/...`."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def open_text(self, path: Path) -> str | None:
         """The editor's text of a file, when the editor holds it (config loading reads these first)."""
-        doc = self.workspace.text_documents.get(path.as_uri())
+        doc = self.text_document(path.as_uri())
         return doc.source if doc is not None else None
 
     def analysis_workspace(self, path: Path | None) -> Workspace:
@@ -243,13 +243,63 @@ class SkaffoldLanguageServer(LanguageServer):
     def index_for(self, analysis: Analysis) -> LineIndex:
         return LineIndex(analysis.parsed.lines, self.encoding)
 
-    # ------------------------------------------------------------------
-    # Analysis and diagnostics
+    def index_for_path(self, path: Path) -> LineIndex | None:
+        """Line index of another file (open in the editor, else on disk) for converting its ranges."""
+        try:
+            text = self.open_text(path)
+            if text is None:
+                text = fsutil.read_text(path, 4 * 1024 * 1024, errors="replace")
+            return LineIndex(split_lines(text), self.encoding)
+        except OSError:
+            return None
 
-    def _analyze(self, text: str, path: Path | None) -> Analysis:
-        opts = self.analysis_options()
-        opts.schema_only = True  # features need the model, not the checks
-        return analyze(text, path, self.store, opts)
+    def feature_context(self, analysis: Analysis) -> FeatureContext:
+        ws = self.analysis_workspace(analysis.path)
+        return FeatureContext(analysis=analysis, store=self.store, workspace=ws.root,
+                              sources=self.config_sources, run_dir=ws.run_dir)
+
+    # ------------------------------------------------------------------
+    # Requests: the one guard
+
+    async def answer(self, what: str, uri: str, work: Callable[[FeatureContext, LineIndex], T], default: T) -> T:
+        """`work` on the document's current analysis, in its lane on a worker thread: every
+        request about a document goes through here. `default` when the document is not a
+        skaffold file, when `work` raises (logged with its traceback) and when the document's
+        work is not done within `request_timeout` (logged)."""
+        try:
+            return await asyncio.wait_for(self._answer(uri, work, default), self.request_timeout)
+        except asyncio.TimeoutError:
+            self.log(f"skaffold-ls: {what} on {uri} took longer than {self.request_timeout:g} s; "
+                     "answered with nothing", types.MessageType.Warning)
+        except Exception as e:
+            self.log(f"skaffold-ls: {what} failed on {uri}: {e!r}\n{traceback.format_exc()}",
+                     types.MessageType.Error)
+        return default
+
+    async def _answer(self, uri: str, work: Callable[[FeatureContext, LineIndex], T], default: T) -> T:
+        analysis = await self.current_analysis(uri)
+        if analysis is None:
+            return default
+        ctx, index = self.feature_context(analysis), self.index_for(analysis)
+        return await self.run_for_document(uri, work, ctx, index)
+
+    # ------------------------------------------------------------------
+    # Documents: analysis and diagnostics
+
+    def open_document(self, uri: str) -> None:
+        self.docs.pop(uri, None)
+        self.schedule(uri)
+
+    def close_document(self, uri: str) -> None:
+        state = self.docs.pop(uri, None)
+        if state is not None:
+            state.dirty = False
+            if state.checks_task is not None:
+                state.checks_task.cancel()
+            self._wake(state)
+        self.lanes.forget(uri)
+        self.check_lanes.forget(uri)
+        self.publish(uri, None, [], [])
 
     def schedule(self, uri: str) -> None:
         state = self.docs.setdefault(uri, _DocState(uri))
@@ -262,13 +312,13 @@ class SkaffoldLanguageServer(LanguageServer):
         while state.dirty:
             state.dirty = False
             await asyncio.sleep(0)  # let edits already queued coalesce into this run
-            doc = self.workspace.text_documents.get(uri)
+            doc = self.text_document(uri)
             if doc is None or self.docs.get(uri) is not state:
                 return
             text, version = doc.source, doc.version
             if not is_skaffold_document(uri, text):
                 if state.published:
-                    self._publish(uri, version, [])
+                    self.publish(uri, version, [], [])
                     state.published = False
                 state.analysis, state.version = None, version
                 state.check_findings, state.check_lines = [], None
@@ -276,31 +326,28 @@ class SkaffoldLanguageServer(LanguageServer):
                 continue
             first = state.analysis is None
             generation = self.settings_generation
-            opts = self.analysis_options()
-            with_checks = not opts.schema_only
-            opts.schema_only = True
+            settings = self.settings
             analysis: Analysis | None = None
             try:
-                analysis = await self.run_for_document(uri, analyze, text, self.path_of(uri), self.store, opts)
+                analysis = await self.run_for_document(uri, publish.schema_phase, text, self.path_of(uri), self.store,
+                                                       settings)
                 carried = []
-                if with_checks and state.check_lines is not None:
+                if settings.checks_enabled and state.check_lines is not None:
                     carried = carry_over(state.check_findings, state.check_lines, analysis.parsed.lines)
-                diags = self._diagnostics(analysis.findings + carried, analysis.parsed.lines)
+                findings, lines = analysis.findings + carried, analysis.parsed.lines
             except Exception as e:
                 self.log(f"skaffold-ls: analysing {uri} failed:\n{traceback.format_exc()}", types.MessageType.Error)
-                diags = [convert.diagnostic(Finding(
-                    "internal-error", Severity.WARNING,
-                    f"skaffold-ls could not analyse this file ({type(e).__name__}: {e}); see the server log",
-                    Range.of(0, 0, 0, 1)), LineIndex(split_lines(text), self.encoding))]
+                findings, lines = [publish.analysis_failed(e)], split_lines(text)
             if generation != self.settings_generation and self.docs.get(uri) is state:
                 state.dirty = True  # the settings changed meanwhile: this result used the old ones
             if state.dirty or self.docs.get(uri) is not state:
                 continue  # a newer version (or a close, or new settings) arrived: this result is stale
             state.analysis, state.version, state.settings_generation = analysis, version, generation
-            self._publish(uri, version, diags)
+            self.publish(uri, version, findings, lines)
             state.published = True
             self._wake(state)
-            if with_checks and analysis is not None and analysis.parsed.analysable and not analysis.not_skaffold:
+            if settings.checks_enabled and analysis is not None and analysis.parsed.analysable \
+                    and not analysis.not_skaffold:
                 self._schedule_checks(state, analysis, version, 0.0 if first else CHECKS_DELAY)
 
     def _stale(self, state: _DocState, version: int | None) -> bool:
@@ -340,7 +387,7 @@ class SkaffoldLanguageServer(LanguageServer):
         state.check_findings, state.check_lines = findings, analysis.parsed.lines
         if unchanged:
             return  # the schema phase already published exactly this
-        self._publish(state.uri, version, self._diagnostics(analysis.findings + findings, analysis.parsed.lines))
+        self.publish(state.uri, version, analysis.findings + findings, analysis.parsed.lines)
 
     def _wake(self, state: _DocState) -> None:
         waiters, state.waiters = state.waiters, []
@@ -348,22 +395,16 @@ class SkaffoldLanguageServer(LanguageServer):
             if not w.done():
                 w.set_result(None)
 
-    def _diagnostics(self, findings: list[Finding], lines: list[str]) -> list[types.Diagnostic]:
-        index = LineIndex(lines, self.encoding)
-        outdated = self.settings.outdated_api_version
-        out = []
-        for f in sorted(findings, key=lambda f: (f.range.start, f.severity)):
-            sev = outdated if f.code == "outdated-api-version" else None
-            out.append(convert.diagnostic(f, index, sev))
-        return out
-
-    def _publish(self, uri: str, version: int | None, diags: list[types.Diagnostic]) -> None:
+    def publish(self, uri: str, version: int | None, findings: list[Finding], lines: Sequence[str]) -> None:
+        """The document's diagnostics, built as the fast start builds them (lsp/publish.py)."""
+        params = publish.publish_params(uri, version, findings, lines, self.encoding,
+                                        self.settings.outdated_api_version)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diags))
+            self.protocol.converter.structure(params, types.PublishDiagnosticsParams))
 
     async def current_analysis(self, uri: str) -> Analysis | None:
         """The analysis of the document's current text (None: not a skaffold document)."""
-        doc = self.workspace.text_documents.get(uri)
+        doc = self.text_document(uri)
         if doc is None:
             return None
         state = self.docs.get(uri)
@@ -374,32 +415,47 @@ class SkaffoldLanguageServer(LanguageServer):
             state.waiters.append(fut)
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(fut), timeout=10)
-            doc = self.workspace.text_documents.get(uri)
+            doc = self.text_document(uri)
             if doc is not None and state.version == doc.version:
                 return state.analysis
         if doc is None or not is_skaffold_document(uri, doc.source):
             return None
-        return await self.run_for_document(uri, self._analyze, doc.source, self.path_of(uri))
+        return await self.run_for_document(uri, publish.schema_phase, doc.source, self.path_of(uri), self.store,
+                                           self.settings)
 
     def reanalyse_all(self) -> None:
         """Everything again for every open document: schema phase, then the checks."""
         self.settings_generation += 1
-        for uri in list(self.workspace.text_documents):
+        for uri in list(self.docs):  # every open document has a state, keyed by the URI the client sent
             state = self.docs.get(uri)
             if state is not None:  # settings may have changed what the checks say
                 state.check_findings, state.check_lines, state.analysis = [], None, None
             self.schedule(uri)
 
+    def files_changed(self, changes: Sequence[types.FileEvent]) -> None:
+        """Files on disk changed: the checks of every open skaffold document may say something else now."""
+        workspace_scan.invalidate()  # completion's scans of go.mod, charts and manifests are stale too
+        for state in list(self.docs.values()):
+            if state.analysis is None or state.version is None:
+                continue
+            if len(changes) == 1 and unquote(changes[0].uri) == unquote(state.uri):
+                continue  # the editor saved the document itself: didChange/didSave cover it
+            if not self.settings.checks_enabled:
+                continue
+            self._schedule_checks(state, state.analysis, state.version, CHECKS_DELAY)
+
+    def shut_down(self) -> None:
+        self.stopping = True  # running checks give up at the next check
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.checks_pool.shutdown(wait=False, cancel_futures=True)
+
     # ------------------------------------------------------------------
     # Settings
 
     def apply_settings(self, raw: Any, origin: str) -> None:
-        new = parse_settings(raw, self.settings)
+        new = read_settings(raw, self.settings)
         for p in new.problems:
             self.log(f"skaffold-ls: {origin}: {p}", types.MessageType.Warning)
-        if new.schemas_directory and not Path(new.schemas_directory).expanduser().is_dir():
-            self.log(f"skaffold-ls: schemas.directory {new.schemas_directory} is not a directory; "
-                     "using the built-in schemas", types.MessageType.Warning)
         if new != self.settings:
             self.settings_generation += 1
         self.settings = new
@@ -419,34 +475,7 @@ class SkaffoldLanguageServer(LanguageServer):
             return self.settings != before
         return False
 
-    # ------------------------------------------------------------------
-    # Handlers
-
-    def _register(self) -> None:
-        self.feature(types.INITIALIZE)(plain(self._on_initialize))
-        self.feature(types.INITIALIZED)(plain(self._on_initialized))
-        self.feature(types.TEXT_DOCUMENT_DID_OPEN)(plain(self._on_open))
-        self.feature(types.TEXT_DOCUMENT_DID_CHANGE)(plain(self._on_change))
-        self.feature(types.TEXT_DOCUMENT_DID_SAVE)(plain(self._on_save))
-        self.feature(types.TEXT_DOCUMENT_DID_CLOSE)(plain(self._on_close))
-        self.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(plain(self._on_config_change))
-        self.feature(types.SHUTDOWN)(plain(self._on_shutdown))
-        self.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)(plain(self._on_watched_files))
-        from skaffold_ls.lsp import features
-
-        features.register(self)
-
-    def _on_initialize(self, params: types.InitializeParams) -> None:
-        try:
-            if params.initialization_options is not None:
-                self.apply_settings(params.initialization_options, "initializationOptions")
-        except Exception as e:
-            self.log(f"skaffold-ls: ignoring initializationOptions: {e!r}", types.MessageType.Warning)
-
-    def _on_initialized(self, params: types.InitializedParams) -> None:
-        self.spawn(self._initial_configuration())
-
-    async def _initial_configuration(self) -> None:
+    async def initial_configuration(self) -> None:
         await self._watch_files()
         if await self.pull_configuration():
             self.reanalyse_all()
@@ -464,60 +493,3 @@ class SkaffoldLanguageServer(LanguageServer):
                                    register_options=options)])), timeout=5)
         except Exception as e:
             self.log(f"skaffold-ls: could not register file watchers: {e!r}", types.MessageType.Warning)
-
-    def _on_watched_files(self, params: types.DidChangeWatchedFilesParams) -> None:
-        """Files on disk changed: the checks of every open skaffold document may say something else now."""
-        from skaffold_ls.features import workspace
-
-        workspace.invalidate()  # completion's scans of go.mod, charts and manifests are stale too
-        open_uris = set(self.workspace.text_documents)
-        for state in list(self.docs.values()):
-            if state.analysis is None or state.version is None:
-                continue
-            if any(c.uri == state.uri and c.uri in open_uris for c in params.changes) and len(params.changes) == 1:
-                continue  # the editor saved the document itself: didChange/didSave cover it
-            if self.analysis_options().schema_only:
-                continue
-            self._schedule_checks(state, state.analysis, state.version, CHECKS_DELAY)
-
-    def _on_shutdown(self, params: Any) -> None:
-        self.stopping = True  # running checks give up at the next check
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        self.checks_pool.shutdown(wait=False, cancel_futures=True)
-
-    def _on_open(self, params: types.DidOpenTextDocumentParams) -> None:
-        self.docs.pop(params.text_document.uri, None)
-        self.schedule(params.text_document.uri)
-
-    def _on_change(self, params: types.DidChangeTextDocumentParams) -> None:
-        self.schedule(params.text_document.uri)
-
-    def _on_save(self, params: types.DidSaveTextDocumentParams) -> None:
-        # Checks look at other files (Dockerfiles, manifests): they may have changed.
-        self.schedule(params.text_document.uri)
-
-    def _on_close(self, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        state = self.docs.pop(uri, None)
-        if state is not None:
-            state.dirty = False
-            if state.checks_task is not None:
-                state.checks_task.cancel()
-            self._wake(state)
-        self.lanes.forget(uri)
-        self.check_lanes.forget(uri)
-        self._publish(uri, None, [])
-
-    async def _on_config_change(self, params: types.DidChangeConfigurationParams) -> None:
-        settings = params.settings
-        if isinstance(settings, dict) and settings:
-            self.apply_settings(settings, "didChangeConfiguration")
-        # At once with what the notification says (the pull may take a while, or never be
-        # answered), and again if the pulled settings differ.
-        self.reanalyse_all()
-        if await self.pull_configuration():
-            self.reanalyse_all()
-
-
-def create_server() -> SkaffoldLanguageServer:
-    return SkaffoldLanguageServer()

@@ -12,10 +12,13 @@ never stop the server from starting.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from skaffold_ls.analysis import AnalysisOptions
 from skaffold_ls.core.findings import Severity
 from skaffold_ls.core.yamldoc import MAX_FILE_BYTES
+from skaffold_ls.schema.store import SchemaStore
 
 _OUTDATED = {"off": None, "false": None, "error": Severity.ERROR, "warning": Severity.WARNING,
              "information": Severity.INFORMATION, "info": Severity.INFORMATION, "hint": Severity.HINT}
@@ -31,6 +34,16 @@ class Settings:
     # Where skaffold runs for root configs (relative to the workspace folder); None: decide per config.
     run_directory: str | None = None
     problems: list[str] = field(default_factory=list, compare=False)
+
+    def analysis_options(self, schema_only: bool = False) -> AnalysisOptions:
+        return AnalysisOptions(outdated_api_version=self.outdated_api_version is not None,
+                               schema_only=schema_only or not self.checks_enabled,
+                               max_file_bytes=self.max_file_size)
+
+    def schema_store(self) -> SchemaStore:
+        """The schemas these settings ask for (built-in ones where `schemas.directory` has none)."""
+        d = self.schemas_directory
+        return SchemaStore(Path(d).expanduser() if d else None)
 
 
 def _unwrap(raw: Any) -> dict[str, Any]:
@@ -53,6 +66,23 @@ def _lookup(raw: dict[str, Any], dotted: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def read_settings(raw: Any, base: Settings | None = None) -> Settings:
+    """`base` updated with a client's JSON (initializationOptions, didChangeConfiguration's
+    settings or a workspace/configuration answer), as the server and the fast start both
+    read it. Never raises: what cannot be used is said in `problems` and ignored."""
+    base = base or Settings()
+    try:
+        new = parse_settings(raw, base)
+    except Exception as e:  # a shape nobody foresaw must not stop the server
+        new = Settings(base.schemas_directory, base.outdated_api_version, base.checks_enabled, base.max_file_size,
+                       base.run_directory)
+        new.problems.append(f"settings ignored: {e!r}")
+    if new.schemas_directory and not Path(new.schemas_directory).expanduser().is_dir():
+        new.problems.append(f"schemas.directory {new.schemas_directory} is not a directory; "
+                            "using the built-in schemas")
+    return new
 
 
 def parse_settings(raw: Any, base: Settings | None = None) -> Settings:

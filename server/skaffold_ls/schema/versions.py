@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 PREFIX = "skaffold/"
@@ -27,8 +28,6 @@ def is_version_name(version: str) -> bool:
 def nearest(version: str, known: list[str], count: int = 3) -> list[str]:
     """Known versions closest to an unknown one, nearest first: the same track's
     neighbours in skaffold's order, then by spelling."""
-    import difflib
-
     if is_version_name(version):
         key = sort_key(version)
         ranked = sorted(known, key=lambda v: (_distance(sort_key(v), key), v))

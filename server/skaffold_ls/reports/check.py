@@ -10,15 +10,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls import __version__, diagnostic_docs, report_formats
+from skaffold_ls import __version__
 from skaffold_ls.analysis import Analysis, AnalysisOptions, Workspace, analyze
 from skaffold_ls.config.paths import find_workspace_root
 from skaffold_ls.config.recognition import is_skaffold_name
 from skaffold_ls.config.sources import Sources
 from skaffold_ls.core import fsutil
-from skaffold_ls.core.findings import Finding, Severity
+from skaffold_ls.core.findings import Finding, Range, Severity
 from skaffold_ls.core.printable import printable
 from skaffold_ls.core.yamldoc import too_large_finding
+from skaffold_ls.reports import formats
 from skaffold_ls.schema.store import SchemaStore
 
 _LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFORMATION,
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     hidden = 0
     io_problem = False
     report: list[dict[str, Any]] = []
-    sarif_files: list[report_formats.FileReport] = []
+    sarif_files: list[formats.FileReport] = []
     for path in files:
         try:
             text = read_text(path, options.max_file_bytes)
@@ -166,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
             if args.format == "json":
                 report.append(_json(path, f, lines))
             elif args.format == "github":
-                print(report_formats.github_command(path, f))
+                print(formats.github_command(path, f))
             elif args.format == "sarif":
                 pass  # written once, after every file
             else:
@@ -192,8 +193,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _not_utf8(offset: int) -> Finding:
-    from skaffold_ls.core.findings import Range
-
     return Finding("not-utf8", Severity.ERROR,
                    f"file is not UTF-8 text (invalid byte at offset {offset}); skaffold reads UTF-8 YAML",
                    Range.of(0, 0, 0, 1))
@@ -214,16 +213,20 @@ def _json(path: Path, f: Finding, lines: list[str]) -> dict[str, Any]:
 
 
 def _sarif_file(path: Path, lines: list[str], findings: list[Finding], threshold: Severity,
-                analysis: Analysis | None, store: SchemaStore) -> report_formats.FileReport:
-    # Lazy: the code actions (~0.1 s of imports) are only needed for SARIF's `fixes`.
-    from skaffold_ls import report_fixes
+                analysis: Analysis | None, store: SchemaStore) -> formats.FileReport:
+    # Lazy: the code actions (~0.1 s of imports) and the rules (importlib.metadata, ~40 ms)
+    # are only needed for SARIF.
+    from skaffold_ls.reports import fixes as sarif_fixes
+    from skaffold_ls.reports import rules
 
     kept = [f for f in findings if f.severity <= threshold]
-    fixes = {} if analysis is None else report_fixes.fixes_for(analysis, store, kept, diagnostic_docs.load())
-    return report_formats.FileReport(path, lines, kept, fixes)
+    fixes = {} if analysis is None else sarif_fixes.fixes_for(analysis, store, kept, rules.load())
+    return formats.FileReport(path, lines, kept, fixes)
 
 
-def _sarif_log(files: list[report_formats.FileReport]) -> dict[str, Any]:
-    docs_uri = diagnostic_docs.doc_url()
-    tool = report_formats.SarifTool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
-    return report_formats.sarif_log(files, tool, diagnostic_docs.load())
+def _sarif_log(files: list[formats.FileReport]) -> dict[str, Any]:
+    from skaffold_ls.reports import rules  # lazy: see _sarif_file
+
+    docs_uri = rules.doc_url()
+    tool = formats.SarifTool("skaffold-ls", __version__, information_uri=docs_uri, docs_uri=docs_uri)
+    return formats.sarif_log(files, tool, rules.load())

@@ -1,6 +1,6 @@
 """Real `check --format sarif` output through Microsoft's own validator.
 
-`sarif-multitool validate` (npm `@microsoft/sarif-multitool`, pinned by tests/sarif/package-lock.json)
+`sarif-multitool validate` (npm `@microsoft/sarif-multitool`, pinned by tests/reports/package-lock.json)
 runs the SARIF 2.1.0 schema, its SARIF rules and GitHub code scanning's ingestion rules (`Gh`).
 Any error or warning fails the test; notes (suggestions such as "add a code snippet") are allowed.
 """

@@ -12,7 +12,7 @@ from skaffold_ls.config.effective import load_effective
 from skaffold_ls.config.loader import LoadRequest
 from skaffold_ls.config.paths import find_workspace_root, run_directory
 from skaffold_ls.config.sources import ReadFailure, Sources
-from skaffold_ls.features.effective import problem_lines, render, stops_loading
+from skaffold_ls.features.effective import current_context_name, problem_lines, render, stops_loading
 from skaffold_ls.schema.location import latest_version
 
 
@@ -43,19 +43,11 @@ def run(args: argparse.Namespace) -> int:
     request = LoadRequest(path, _split(args.profiles), _split(args.modules), context,
                           run_dir.path)
     eff = load_effective(sources, request, latest=latest_version(), defaults=not args.no_defaults,
-                         read_kube_context=_current_context_name)
+                         read_kube_context=current_context_name)
     sys.stdout.write(render(eff, args.format, run_dir.reason))
     for line in problem_lines(eff, Path.cwd().resolve()):
         print(line, file=sys.stderr)
     return 1 if stops_loading(eff) else 0
-
-
-def _current_context_name() -> str | None:
-    # Lazy: only a profile that activates on a kube context needs it (and its urllib/ipaddress imports).
-    from skaffold_ls.config.kubecontext import current_context
-
-    ctx = current_context()
-    return ctx.name if ctx is not None else None
 
 
 def _split(values: list[str]) -> tuple[str, ...]:

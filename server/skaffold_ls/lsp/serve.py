@@ -41,12 +41,11 @@ def run(args: argparse.Namespace) -> int:
             if fd >= 0:
                 handover = fast_start.run(fd, sys.stdout.buffer, __version__)
 
-    from skaffold_ls.lsp.server import create_server
+    from skaffold_ls.lsp.handlers import create_server
     from skaffold_ls.lsp.stream import GuardedReader
 
-    server = create_server()
-    if handover is not None and handover.store is not None:
-        server._store, server._store_dir = handover.store, handover.schemas_directory  # already loaded
+    # The schemas the fast start loaded are handed over, not loaded twice.
+    server = create_server(*handover.loaded_store()) if handover is not None else create_server()
     # The imports (lsprotocol's thousand classes) are never garbage: keep the collector
     # from walking them again and again, and let it run less often. Analysing a
     # 5,000-line file allocates ~10^5 short-lived, acyclic nodes; with the defaults the
@@ -74,4 +73,5 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.suppress(Exception):
         sys.stdout.flush()
         sys.stderr.flush()
-    os._exit(0 if getattr(server.protocol, "_shutdown", True) else 1)
+    # LSP: exit status 0 when `shutdown` came before `exit` (or the end of input), else 1.
+    os._exit(0 if server.protocol.shutdown_received else 1)

@@ -1,8 +1,7 @@
-"""Where actions come from: each provider looks at the document and the range."""
+"""What a code action provider gets (ActionContext) and gives (Offer), and the action names."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,34 +64,18 @@ class ActionContext:
 
 
 Provider = Callable[[ActionContext], list[Offer]]
-PROVIDERS: list[Provider] = []
-_loaded = False
-_load_lock = threading.Lock()
 
 
-def _load() -> None:
-    """Import the provider modules (they append to PROVIDERS) once. "Loaded" is said only
-    after the import: a thread that came while another was importing used to find
-    PROVIDERS still empty and answer "no actions"."""
-    global _loaded
-    if _loaded:
-        return
-    with _load_lock:
-        if not _loaded:
-            from skaffold_ls.actions import builders, debughelp, quickfix, upgrade_action  # noqa: F401
-
-            _loaded = True
-
-
-def offers(ctx: FeatureContext, range: Range, diagnostics: list[Finding]) -> list[Offer]:
-    _load()
+def collect(ctx: FeatureContext, range: Range, diagnostics: list[Finding], providers: list[Provider]) -> list[Offer]:
+    """Every provider's offers for `range`; a provider that fails gives a disabled action
+    saying so instead of hiding the others."""
     text = Text(ctx.analysis.parsed.text, ctx.analysis.parsed)
     actx = ActionContext(ctx, range, diagnostics, text)
     out: list[Offer] = []
-    for provider in PROVIDERS:
+    for provider in providers:
         try:
             out.extend(provider(actx))
-        except Exception as e:  # one broken provider must not hide the others
+        except Exception as e:
             out.append(Offer(CodeAction(title=f"skaffold-ls: {getattr(provider, '__name__', provider)} failed",
                                         kind="quickfix", disabled_reason=repr(e), name="internal-error")))
     return out

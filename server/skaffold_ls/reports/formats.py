@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity, TextEdit
 from skaffold_ls.core.positions import UTF16, to_units
-from skaffold_ls.diagnostic_docs import CodeDoc
+from skaffold_ls.reports.rules import CodeDoc
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

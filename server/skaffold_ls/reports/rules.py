@@ -97,7 +97,7 @@ def doc_path() -> Path | None:
     packaged = resources.files("skaffold_ls") / "docs" / DOC_NAME
     if packaged.is_file():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / "docs" / DOC_NAME
+    checkout = Path(__file__).resolve().parents[3] / "docs" / DOC_NAME
     return checkout if checkout.is_file() else None
 
 

@@ -7,7 +7,7 @@ import difflib
 import sys
 from pathlib import Path
 
-from skaffold_ls.actions.registry import ACTION_NAMES, Offer, offers, whole
+from skaffold_ls.actions import ACTION_NAMES, Offer, offers, whole
 from skaffold_ls.analysis import analyze
 from skaffold_ls.core import fsutil
 from skaffold_ls.core.findings import Pos, Range

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
-from skaffold_ls import diagnostic_docs
 from skaffold_ls.actions import ACTION_NAMES
 from skaffold_ls.core.findings import Finding, Range, Severity
-from skaffold_ls.report_formats import (
+from skaffold_ls.reports import rules as code_docs
+from skaffold_ls.reports.formats import (
     FileReport,
     SarifTool,
     escape_data,
@@ -105,7 +105,7 @@ def test_sarif_rules_carry_the_documented_help_and_link_to_their_section(tmp_pat
     assert driver["name"] == "skaffold-ls" and driver["version"]
     rules = {r["id"]: r for r in driver["rules"]}
     assert set(rules) == {r["ruleId"] for r in log["runs"][0]["results"]}
-    doc = diagnostic_docs.load()["unknown-key"]
+    doc = code_docs.load()["unknown-key"]
     rule = rules["unknown-key"]
     assert rule["fullDescription"]["text"] == doc.meaning_text
     assert rule["helpUri"].endswith("diagnostics.md#schema-of-the-documents-own-apiversion")
@@ -156,7 +156,7 @@ def test_sarif_paths_outside_the_working_directory_are_file_uris(tmp_path: Path)
 
 
 def test_the_doc_table_gives_every_code_its_meaning_and_fix() -> None:
-    docs = diagnostic_docs.load()
+    docs = code_docs.load()
     assert docs["missing-kind"].section == docs["unknown-kind"].section == "apiVersion and kind"
     assert docs["ko-default-base"].fix_actions == ("add-ko-from-image",)
     assert docs["images-not-pushed"].fix_actions == ("set-local-push",)
@@ -167,7 +167,7 @@ def test_the_doc_table_gives_every_code_its_meaning_and_fix() -> None:
 def test_doc_parsing_handles_multi_code_rows_and_escaped_pipes() -> None:
     text = ("## Some (remark)\n| code | severity | meaning | fix |\n|---|---|---|---|\n"
             "| `a-b`, `c` | warning | x \\| y `k` | `act` |\n\nprose `not-a-code`\n")
-    docs = diagnostic_docs.parse_diagnostics_doc(text)
+    docs = code_docs.parse_diagnostics_doc(text)
     assert set(docs) == {"a-b", "c"}
     assert docs["c"].meaning == "x | y `k`" and docs["c"].fix_actions == ("act",)
     assert docs["c"].anchor == "some-remark" and docs["c"].topic == "Some"

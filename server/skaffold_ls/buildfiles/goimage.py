@@ -14,8 +14,9 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skaffold_ls.buildfiles import Dockerfile, DockerfileError, GoBuild, Stage, find_go_mod, parse_dockerfile
-from skaffold_ls.core import fsutil
+from skaffold_ls.buildfiles.dockerfile import Dockerfile, DockerfileError, GoBuild, Stage, parse_dockerfile
+from skaffold_ls.buildfiles.gomod import find_go_mod
+from skaffold_ls.buildfiles.textfile import read_build_file
 
 # ko sets these itself (per platform) or they only matter inside the Dockerfile build.
 _ENV_DROPPED = {"GOOS", "GOARCH", "GOARM", "GOPATH", "GOCACHE", "GOMODCACHE", "GOBIN", "HOME", "PATH"}
@@ -143,7 +144,7 @@ def _uses_cgo(build: GoBuild, stage: Stage, df: Dockerfile, module_dir: Path | N
             continue
         for f in sorted(d.glob("*.go"))[:200]:
             try:
-                src = fsutil.read_text(f, fsutil.MAX_READ_BYTES, errors="replace")
+                src = read_build_file(f, errors="replace")
             except OSError:
                 continue
             if re.search(r'^\s*import\s+"C"\s*$', src, re.M) or re.search(r'^\s*"C"\s*$', src, re.M):
@@ -284,7 +285,7 @@ def _unset_variables(dockerfile: Path, build: GoBuild, stage: Stage, df: Dockerf
                      build_args: dict[str, str]) -> list[str]:
     """Variables the go build line uses that have no value here (so their part is lost)."""
     try:
-        lines = fsutil.read_text(dockerfile, fsutil.MAX_READ_BYTES).split("\n")
+        lines = read_build_file(dockerfile).split("\n")
     except OSError:
         return []
     text = []

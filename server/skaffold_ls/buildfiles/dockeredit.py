@@ -1,29 +1,47 @@
-"""Small, line-preserving edits to Dockerfiles (the debug helpers' side of a Go build)."""
+"""Small, line-preserving edits to Dockerfiles (the debug helpers' side of a Go build).
+
+Edits are plain (line, column) pairs, 0-based with columns in code points, so this
+package needs nothing of the rest of skaffold-ls; code actions turn them into theirs.
+"""
 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from skaffold_ls.buildfiles import Command, GoBuild
+from skaffold_ls.buildfiles.dockerfile import Command, GoBuild
 from skaffold_ls.buildfiles.dockertext import DockerfileText, exec_form, instruction_lines
-from skaffold_ls.core.findings import Pos, Range, TextEdit
+
+
+class LineCol(NamedTuple):
+    line: int
+    col: int
+
+
+class DockerfileEdit(NamedTuple):
+    """Replace the text from `start` to `end` with `new_text`."""
+
+    start: LineCol
+    end: LineCol
+    new_text: str
+
 
 GCFLAGS = '-gcflags="${SKAFFOLD_GO_GCFLAGS}"'
 _GO_BUILD = re.compile(r"\bgo\s+(build|install)\b")
 
 
-def go_build_position(lines: list[str], build: GoBuild) -> Pos | None:
+def go_build_position(lines: list[str], build: GoBuild) -> LineCol | None:
     """Just after `go build` in the RUN instruction of `build`."""
     for i in instruction_lines(lines, build.line):
         m = _GO_BUILD.search(lines[i])
         if m:
-            return Pos(i, m.end())
+            return LineCol(i, m.end())
     return None
 
 
-def gcflags_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit] | str:
+def gcflags_edits(dt: DockerfileText, build: GoBuild) -> list[DockerfileEdit] | str:
     """Edits adding the ARG and the flag (or why not)."""
-    edits: list[TextEdit] = []
+    edits: list[DockerfileEdit] = []
     lines = dt.lines
     uses = any("SKAFFOLD_GO_GCFLAGS" in g for g in build.gcflags) or "SKAFFOLD_GO_GCFLAGS" in " ".join(
         lines[i] for i in instruction_lines(lines, build.line))
@@ -36,12 +54,12 @@ def gcflags_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit] | str:
         pos = go_build_position(lines, build)
         if pos is None:
             return "could not find `go build` on the RUN lines"
-        edits.append(TextEdit(Range(pos, pos), " " + GCFLAGS))
+        edits.append(DockerfileEdit(pos, pos, " " + GCFLAGS))
     if not declared:
         run_line = build.line - 1
         indent = lines[run_line][: len(lines[run_line]) - len(lines[run_line].lstrip())]
-        at = Pos(run_line, 0)
-        edits.append(TextEdit(Range(at, at),
+        at = LineCol(run_line, 0)
+        edits.append(DockerfileEdit(at, at,
                               f"{indent}# `skaffold debug` sets SKAFFOLD_GO_GCFLAGS to disable optimizations\n"
                               f"{indent}ARG SKAFFOLD_GO_GCFLAGS\n"))
     if not edits:
@@ -49,16 +67,16 @@ def gcflags_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit] | str:
     return edits
 
 
-def trimpath_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit]:
+def trimpath_edits(dt: DockerfileText, build: GoBuild) -> list[DockerfileEdit]:
     lines = dt.lines
-    out: list[TextEdit] = []
+    out: list[DockerfileEdit] = []
     for i in instruction_lines(lines, build.line):
         for m in re.finditer(r"[ \t]+-{1,2}trimpath(=true)?(?=\s|$)", lines[i]):
-            out.append(TextEdit(Range(Pos(i, m.start()), Pos(i, m.end())), ""))
+            out.append(DockerfileEdit(LineCol(i, m.start()), LineCol(i, m.end()), ""))
     return out
 
 
-def exec_form_edit(dt: DockerfileText, cmd: Command, keyword: str) -> TextEdit | None:
+def exec_form_edit(dt: DockerfileText, cmd: Command, keyword: str) -> DockerfileEdit | None:
     new = exec_form(cmd)
     if new is None:
         return None
@@ -68,7 +86,7 @@ def exec_form_edit(dt: DockerfileText, cmd: Command, keyword: str) -> TextEdit |
     m = re.match(rf"^(\s*{keyword}\s+)", line, re.I)
     if m is None:
         return None
-    return TextEdit(Range(Pos(first, len(m.group(1))), Pos(last, len(dt.lines[last]))), new)
+    return DockerfileEdit(LineCol(first, len(m.group(1))), LineCol(last, len(dt.lines[last])), new)
 
 
 # ---------------------------------------------------------------------------
@@ -78,7 +96,7 @@ DEBUG_LDFLAGS = "${SKAFFOLD_GO_GCFLAGS:+-s=false -w=false}"
 _LDFLAGS = re.compile(r"""(?P<flag>--?ldflags)(?P<sep>=|\s+)(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'\\]+))""")
 
 
-def runtime_env_edit(dt: DockerfileText, stage_line: int, name: str, value: str) -> TextEdit | str:
+def runtime_env_edit(dt: DockerfileText, stage_line: int, name: str, value: str) -> DockerfileEdit | str:
     """`ENV name=value` right after the FROM of the stage starting at `stage_line` (or why not)."""
     lines = dt.lines
     rng = instruction_lines(lines, stage_line)
@@ -86,18 +104,18 @@ def runtime_env_edit(dt: DockerfileText, stage_line: int, name: str, value: str)
         return f"line {stage_line} of {dt.path.name} is not a FROM instruction"
     last = rng[-1]
     indent = lines[rng[0]][: len(lines[rng[0]]) - len(lines[rng[0]].lstrip())]
-    at = Pos(last, len(lines[last]))
+    at = LineCol(last, len(lines[last]))
     text = (f"\n{indent}# marks the image's runtime for `skaffold debug` (https://skaffold.dev/docs/workflows/debug/)"
             f"\n{indent}ENV {name}={value}")
-    return TextEdit(Range(at, at), text)
+    return DockerfileEdit(at, at, text)
 
 
-def debug_ldflags_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit] | str:
+def debug_ldflags_edits(dt: DockerfileText, build: GoBuild) -> list[DockerfileEdit] | str:
     """Keep DWARF under `skaffold debug`: `-ldflags="-s -w"` gets `${SKAFFOLD_GO_GCFLAGS:+-s=false -w=false}`
     appended (the linker's later flags win; skaffold sets SKAFFOLD_GO_GCFLAGS only when debugging),
     and the stage declares `ARG SKAFFOLD_GO_GCFLAGS` so the shell sees it."""
     lines = dt.lines
-    edits: list[TextEdit] = []
+    edits: list[DockerfileEdit] = []
     for i in instruction_lines(lines, build.line):
         for m in _LDFLAGS.finditer(lines[i]):
             content = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None \
@@ -107,15 +125,15 @@ def debug_ldflags_edits(dt: DockerfileText, build: GoBuild) -> list[TextEdit] | 
             if m.group("sq") is not None and "$" in content:
                 return "the -ldflags are single-quoted and use variables; edit them by hand"
             new = f'{m.group("flag")}{m.group("sep")}"{content} {DEBUG_LDFLAGS}"'
-            edits.append(TextEdit(Range(Pos(i, m.start()), Pos(i, m.end())), new))
+            edits.append(DockerfileEdit(LineCol(i, m.start()), LineCol(i, m.end()), new))
     if not edits:
         return "could not find -ldflags on the RUN lines"
     stage = dt.df.stage_of(build)
     if "SKAFFOLD_GO_GCFLAGS" not in stage.args:
         run_line = build.line - 1
         indent = lines[run_line][: len(lines[run_line]) - len(lines[run_line].lstrip())]
-        at = Pos(run_line, 0)
-        edits.append(TextEdit(Range(at, at),
+        at = LineCol(run_line, 0)
+        edits.append(DockerfileEdit(at, at,
                               f"{indent}# `skaffold debug` sets SKAFFOLD_GO_GCFLAGS; it also keeps DWARF in -ldflags\n"
                               f"{indent}ARG SKAFFOLD_GO_GCFLAGS\n"))
     return edits

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "schemas" / "model"
 UPSTREAM = REPO.parent / "shared" / "skaffold" / "schemas"
 LATEST = "v4beta14"

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from skaffold_ls.actions.registry import Offer, offers, whole
+from skaffold_ls.actions import Offer, offers, whole
 from skaffold_ls.analysis import Analysis
 from skaffold_ls.core.findings import Finding
 from skaffold_ls.core.positions import split_lines
-from skaffold_ls.diagnostic_docs import CodeDoc
 from skaffold_ls.features.types import FeatureContext
-from skaffold_ls.report_formats import FileEdits, Fix
+from skaffold_ls.reports.formats import FileEdits, Fix
+from skaffold_ls.reports.rules import CodeDoc
 from skaffold_ls.schema.store import SchemaStore
 
 MAX_FIXES_PER_FINDING = 3

@@ -1,0 +1,1 @@
+"""What the command line prints: `check` (text, JSON, SARIF, GitHub annotations) and `config`."""
