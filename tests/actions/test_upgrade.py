@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from skaffold_ls.actions.base import Refused, Text
+from skaffold_ls.actions.text import Refused, Text
 from skaffold_ls.actions.upgrade import upgrade, value_templates
 from skaffold_ls.config.artifacts import sanitize_image as sanitize
 

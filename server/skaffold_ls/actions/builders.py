@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from skaffold_ls.actions.base import Refused, Text, disabled, file_edit
 from skaffold_ls.actions.offer import ActionContext, Offer
+from skaffold_ls.actions.text import Refused, Text, disabled, file_edit
 from skaffold_ls.actions.upgrade import errors_added, upgrade
 from skaffold_ls.buildfiles import find_go_mod
 from skaffold_ls.buildfiles.goimage import plan_ko

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from skaffold_ls.actions.base import Text, disabled, file_edit
 from skaffold_ls.actions.offer import ActionContext, Offer
+from skaffold_ls.actions.text import Text, disabled, file_edit
 from skaffold_ls.buildfiles.charts import probe_switch
 from skaffold_ls.buildfiles.dockeredit import (
     DockerfileEdit,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from skaffold_ls.actions.base import Text
+from skaffold_ls.actions.text import Text
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import content_end
 from skaffold_ls.core.yamldoc import Node

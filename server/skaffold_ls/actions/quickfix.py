@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from skaffold_ls.actions.base import Refused, Text, disabled, file_edit, find_pair
 from skaffold_ls.actions.offer import ActionContext, Offer
+from skaffold_ls.actions.text import Refused, Text, disabled, file_edit, find_pair
 from skaffold_ls.actions.upgrade import v3alpha1_moves
 from skaffold_ls.core.findings import Finding, Pos, Range
 from skaffold_ls.core.textedit import (

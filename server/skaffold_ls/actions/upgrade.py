@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from skaffold_ls.actions.base import Refused, Text
+from skaffold_ls.actions.text import Refused, Text
 from skaffold_ls.analysis import AnalysisOptions, analyze
 from skaffold_ls.config.artifacts import sanitize_image
 from skaffold_ls.config.nodes import config_sections

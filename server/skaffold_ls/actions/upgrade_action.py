@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from skaffold_ls.actions.base import Refused, disabled, file_edit
 from skaffold_ls.actions.offer import ActionContext, Offer
+from skaffold_ls.actions.text import Refused, disabled, file_edit
 from skaffold_ls.actions.upgrade import upgrade
 from skaffold_ls.features.types import CodeAction
 from skaffold_ls.schema.versions import sort_key

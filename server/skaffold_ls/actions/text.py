@@ -1,5 +1,5 @@
-"""Shared plumbing for code actions: a re-parsable view of the text, and how actions
-describe themselves before their edits are built."""
+"""The text a code action edits: a re-parsable view of it (`Text`), the edit that turns it into
+another text (`file_edit`), and how an action that cannot run says why (`Refused`, `disabled`)."""
 
 from __future__ import annotations
 
