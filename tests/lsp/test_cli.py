@@ -34,19 +34,22 @@ def _read(sock: socket.socket, buf: bytearray) -> dict:
         buf.extend(chunk)
 
 
+def _connect(port: int, proc: subprocess.Popen[bytes]) -> socket.socket:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=30)
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "server did not listen"
+            time.sleep(0.05)
+
+
 def test_serve_over_tcp_publishes_diagnostics():
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "skaffold_ls", "serve", "--tcp", "--host", "127.0.0.1",
                              "--port", str(port)], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "server did not listen"
-                time.sleep(0.05)
+        sock = _connect(port, proc)
         buf = bytearray()
         with sock:
             sock.sendall(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -67,6 +70,33 @@ def test_serve_over_tcp_publishes_diagnostics():
                 pass
             sock.sendall(_frame({"jsonrpc": "2.0", "method": "exit", "params": None}))
         assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_tcp_refuses_a_huge_content_length_and_serves_on():
+    """Over TCP as over stdio: a message announcing 100 GB is refused (pygls' own TCP server would
+    try to read it at once and die of MemoryError), and the next messages are answered."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "skaffold_ls", "serve", "--tcp", "--port", str(port)],
+                            stderr=subprocess.PIPE)
+    try:
+        buf = bytearray()
+        with _connect(port, proc) as sock:
+            sock.sendall(b"Content-Length: 99999999999\r\n\r\n" + b'{"jsonrpc": "2.0", "id": 0}')
+            sock.sendall(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                                 "params": {"processId": None, "rootUri": None, "capabilities": {}}}))
+            while (msg := _read(sock, buf)).get("id") != 1:
+                pass
+            assert msg["result"]["serverInfo"]["name"] == "skaffold-ls"
+            sock.sendall(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None}))
+            while _read(sock, buf).get("id") != 2:
+                pass
+            sock.sendall(_frame({"jsonrpc": "2.0", "method": "exit", "params": None}))
+        assert proc.wait(timeout=20) == 0
+        assert b"MemoryError" not in proc.stderr.read()  # type: ignore[union-attr]
     finally:
         if proc.poll() is None:
             proc.kill()

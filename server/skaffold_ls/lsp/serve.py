@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import os
+import socket
 import sys
 from typing import Any
 
@@ -57,10 +58,17 @@ def run(args: argparse.Namespace) -> int:
             print(f"skaffold-ls: --port {args.port} is not a valid port", file=sys.stderr)
             return 2
         try:
-            server.start_tcp(args.host, args.port)
+            listener = socket.create_server((args.host, args.port))
         except OSError as e:
             print(f"skaffold-ls: cannot listen on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr)
             return 2
+        # One client, through the same guarded reader as stdio (pygls' own TCP server would read a
+        # body of any announced length at once). Binds where --host says: 127.0.0.1 by default.
+        with listener:
+            connection, _ = listener.accept()
+        with connection:
+            reader: Any = GuardedReader(connection.makefile("rb"))  # has what pygls reads with
+            server.start_io(reader, connection.makefile("wb"))
     else:
         stdin, stdout = handover.streams(sys.stdin.buffer, sys.stdout.buffer) if handover is not None \
             else (sys.stdin.buffer, sys.stdout.buffer)
