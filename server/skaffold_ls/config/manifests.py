@@ -20,7 +20,7 @@ from pathlib import Path
 from skaffold_ls.config.paths import glob_files, is_remote, is_templated, resolve
 from skaffold_ls.config.sources import ReadFailure, read_regular_text
 from skaffold_ls.config.values import Value
-from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, parse
+from skaffold_ls.core.yamldoc import Mapping, Node, Scalar, Sequence, deref, node_at, parse
 
 MAX_MANIFEST_BYTES = 1024 * 1024
 MAX_FILES = 500
@@ -345,10 +345,10 @@ def _pod_spec(kind: str, spec: Node | None) -> Mapping | None:
     if kind == "Pod":
         return spec
     if kind == "CronJob":
-        spec = deref(_get(spec, "jobTemplate", "spec"))
+        spec = deref(node_at(spec, "jobTemplate", "spec"))
         if not isinstance(spec, Mapping):
             return None
-    template = deref(_get(spec, "template", "spec"))
+    template = deref(node_at(spec, "template", "spec"))
     return template if isinstance(template, Mapping) else None
 
 
@@ -383,14 +383,6 @@ def _texts(node: Node | None) -> list[str]:
         return []
     return [n.value for n in (deref(i) for i in node.items) if isinstance(n, Scalar) and not n.is_null]
 
-
-def _get(node: Node | None, *keys: str) -> Node | None:
-    for k in keys:
-        node = deref(node)
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(k)
-    return node
 
 
 def _text(node: Node | None) -> str | None:

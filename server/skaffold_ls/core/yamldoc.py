@@ -134,6 +134,16 @@ def deref(node: Node | None, limit: int = 64) -> Node | None:
     return node
 
 
+def node_at(node: Node | None, *keys: str) -> Node | None:
+    """The node at a path of mapping keys below `node` (aliases followed), or None."""
+    for k in keys:
+        node = deref(node)
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(k)
+    return deref(node)
+
+
 # ---------------------------------------------------------------------------
 # Documents
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from skaffold_ls.core.findings import Range
-from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref, scalar_text
+from skaffold_ls.core.yamldoc import Mapping, Node, Pair, Scalar, Sequence, deref, node_at, scalar_text
 from skaffold_ls.features.refs import builder_of
 from skaffold_ls.features.types import FeatureContext, Symbol, SymbolKind
 
@@ -21,7 +21,7 @@ def document_symbols(ctx: FeatureContext) -> list[Symbol]:
         root = doc.root_mapping()
         if root is None:
             continue
-        name = scalar_text(_get(root, "metadata", "name"))
+        name = scalar_text(node_at(root, "metadata", "name"))
         label = name or ("config" if len(docs) == 1 else f"config {doc.index + 1}")
         api = scalar_text(root.get("apiVersion"))
         rng = _span(root.range, root.range)
@@ -32,17 +32,9 @@ def document_symbols(ctx: FeatureContext) -> list[Symbol]:
 
 
 def _name_range(root: Mapping) -> Range | None:
-    n = _get(root, "metadata", "name")
+    n = node_at(root, "metadata", "name")
     return n.range if isinstance(n, Scalar) else None
 
-
-def _get(node: Node | None, *keys: str) -> Node | None:
-    for k in keys:
-        node = deref(node)
-        if not isinstance(node, Mapping):
-            return None
-        node = node.get(k)
-    return deref(node)
 
 
 def _mapping_items(value: Node | None) -> Iterator[tuple[int, Mapping]]:
@@ -135,7 +127,7 @@ def _requires(value: Node | None) -> list[Symbol]:
     out: list[Symbol] = []
     for i, item in _mapping_items(value):
         path = item.get("path")
-        git = scalar_text(_get(item, "git", "repo"))
+        git = scalar_text(node_at(item, "git", "repo"))
         name = scalar_text(path) or git or f"requires {i + 1}"
         configs = deref(item.get("configs"))
         detail = None
@@ -147,7 +139,7 @@ def _requires(value: Node | None) -> list[Symbol]:
 
 def _helm_symbol(pair: Pair, helm: Node | None) -> Symbol:
     """`helm` (under manifests or deploy) with its releases by name."""
-    releases = _named_items(_get(helm, "releases"), "name", SymbolKind.OBJECT, "chartPath")
+    releases = _named_items(node_at(helm, "releases"), "name", SymbolKind.OBJECT, "chartPath")
     return _pair_symbol(pair, "helm", SymbolKind.OBJECT, children=releases)
 
 
