@@ -15,6 +15,7 @@ from pathlib import Path
 from skaffold_ls import checks as checks_package
 from skaffold_ls.checks.context import Check, CheckContext
 from skaffold_ls.config.activation import RunContext
+from skaffold_ls.config.paths import globs_remembered
 from skaffold_ls.config.sources import ConfigFile, Sources, config_file
 from skaffold_ls.config.view import ConfigView
 from skaffold_ls.core.findings import Finding, Pos, Range, Severity
@@ -100,6 +101,12 @@ def run_checks(analysis: Analysis, store: SchemaStore, workspace: Workspace, che
     """
     if not analysis.parsed.analysable or analysis.not_skaffold:
         return []
+    with globs_remembered():
+        return _run_checks(analysis, store, workspace, checks, should_stop)
+
+
+def _run_checks(analysis: Analysis, store: SchemaStore, workspace: Workspace, checks: Sequence[Check],
+                should_stop: Callable[[], bool] | None) -> list[Finding]:
     ctx = check_context(analysis, store, workspace)
     out: list[Finding] = []
     seen: set[tuple[str, Range, str]] = set()  # a node reached twice (YAML aliases) is reported once

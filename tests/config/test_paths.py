@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from skaffold_ls.config.paths import find_workspace_root, glob_files, run_directory
+from skaffold_ls.config.paths import find_workspace_root, glob_files, globs_remembered, run_directory
 
 
 def touch(root: Path, *names: str) -> None:
@@ -49,3 +49,15 @@ def test_run_directory_rules(tmp_path: Path) -> None:
     explicit = run_directory(tmp_path / "alone" / "skaffold.yaml", tmp_path, explicit=tmp_path / "dev")
     assert explicit.path == tmp_path / "dev" and explicit.reason == "set explicitly"
     assert find_workspace_root(tmp_path / "alone" / "skaffold.yaml") == tmp_path  # the .git folder
+
+
+def test_a_glob_is_walked_once_per_analysis_and_afresh_after_it(tmp_path: Path) -> None:
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "a.yaml").write_text("kind: Service\n")
+    with globs_remembered():
+        first = glob_files(tmp_path, "k8s/*.yaml")
+        first.files.clear()  # callers get copies: this must not change what is remembered
+        (tmp_path / "k8s" / "b.yaml").write_text("kind: Service\n")
+        again = glob_files(tmp_path, "k8s/*.yaml")
+    assert [f.name for f in again.files] == ["a.yaml"]  # the same answer within one analysis
+    assert [f.name for f in glob_files(tmp_path, "k8s/*.yaml").files] == ["a.yaml", "b.yaml"]  # a new one after

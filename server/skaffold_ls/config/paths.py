@@ -22,6 +22,8 @@ import shlex
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -264,7 +266,36 @@ class GlobResult:
     truncated: bool = False  # the walk stopped at the entry cap
 
 
+# One analysis expands the same manifest globs from several checks (files, images, debug readiness,
+# consumers): within `globs_remembered()` each is walked once. Per thread of work, never global, so
+# the language server sees files created between two analyses.
+_remembered_globs: ContextVar[dict[tuple[str, str, int], GlobResult] | None] = ContextVar("remembered_globs",
+                                                                                           default=None)
+
+
+@contextmanager
+def globs_remembered() -> Iterator[None]:
+    """Within the block, a glob expanded again gives the files of its first expansion."""
+    token = _remembered_globs.set({})
+    try:
+        yield
+    finally:
+        _remembered_globs.reset(token)
+
+
 def glob_files(base: Path, pattern: str, limit: int = MAX_GLOB_ENTRIES) -> GlobResult:
+    """The files a manifest glob names (see `_expand_glob`), remembered inside `globs_remembered()`."""
+    memo = _remembered_globs.get()
+    if memo is None:
+        return _expand_glob(base, pattern, limit)
+    key = (str(base), pattern, limit)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _expand_glob(base, pattern, limit)
+    return GlobResult(list(found.files), found.truncated)  # a copy: callers may sort or trim it
+
+
+def _expand_glob(base: Path, pattern: str, limit: int) -> GlobResult:
     """The files a manifest glob names, as skaffold expands it (`util.ExpandPathsGlob`):
     a path that exists is taken as is (a folder: every file in it); otherwise Go's
     `filepath.Glob`, where `*`, `?` and `[...]` match within one folder (so `**` is just
