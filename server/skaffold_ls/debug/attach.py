@@ -233,6 +233,7 @@ class Attacher:
         return self._mappings[key]
 
     def _load_project(self) -> None:
+        # once the cluster has answered: a dead cluster is reported without loading the config model
         from skaffold_ls.config.project import describe_problem, load_project
 
         path = self.skaffold_file or self.workspace / "skaffold.yaml"
