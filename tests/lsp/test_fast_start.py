@@ -10,9 +10,6 @@ import importlib.metadata
 import io
 import json
 import os
-import queue
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,11 +22,7 @@ from pytest_lsp import LanguageClient, client_capabilities
 from skaffold_ls import __version__
 from skaffold_ls.lsp import fast_start
 from tests.lsp.conftest import GOOD, open_doc, uri_for, wait_diagnostics
-
-
-def frame(msg: dict[str, Any]) -> bytes:
-    body = json.dumps({"jsonrpc": "2.0", **msg}).encode("utf-8")
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+from tests.lsp.rawclient import RawClient, frame
 
 
 def unframe(data: bytes) -> list[dict[str, Any]]:
@@ -267,55 +260,6 @@ def test_initialize_result_equals_pygls(name):
 # End to end, raw JSON: the same bytes a client gets with or without the fast start
 
 
-class RawClient:
-    def __init__(self, env: dict[str, str], log_file: Path):
-        self.proc = subprocess.Popen([sys.executable, "-m", "skaffold_ls", "serve", "-v", "--log-file", str(log_file)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, **env})
-        self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.seen: list[dict[str, Any]] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        while True:
-            n = None
-            while True:
-                line = self.proc.stdout.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    n = int(line.split(b":")[1])
-                if line == b"\r\n":
-                    break
-            assert n is not None
-            self.messages.put(json.loads(self.proc.stdout.read(n)))
-
-    def send(self, msg: dict[str, Any]) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(frame(msg))
-        self.proc.stdin.flush()
-
-    def wait(self, pred: Any, timeout: float = 30) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            for m in self.seen:
-                if pred(m):
-                    return m
-            try:
-                m = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                raise AssertionError(f"timed out; got {self.seen}") from None
-            self.seen.append(m)
-            if "id" in m and "method" in m:  # a request from the server: answer as an editor would
-                self.send({"id": m["id"], "result": [None] if m["method"] == "workspace/configuration" else None})
-
-    def stop(self) -> None:
-        self.send({"id": "bye", "method": "shutdown"})
-        self.wait(lambda m: m.get("id") == "bye")
-        self.send({"method": "exit"})
-        self.proc.wait(timeout=10)
-
-
 def _session(tmp_path: Path, fast: bool, encodings: list[str] | None, text: str) -> tuple[list[dict[str, Any]], str]:
     log_file = tmp_path / f"server-{fast}-{encodings}.log"
     c = RawClient({} if fast else {fast_start.ENV_DISABLE: "1"}, log_file)
@@ -333,8 +277,7 @@ def _session(tmp_path: Path, fast: bool, encodings: list[str] | None, text: str)
         time.sleep(0.3)
         c.stop()
     finally:
-        if c.proc.poll() is None:
-            c.proc.kill()
+        c.kill()
     return c.seen, log_file.read_text(encoding="utf-8")
 
 
