@@ -78,6 +78,7 @@ class LspClient:
             body = await out.readexactly(length)
             now = time.perf_counter()
             msg = json.loads(body)
+            self.received(msg)
             if "method" in msg and "id" in msg:
                 self._answer(msg)
             elif "method" in msg:
@@ -92,6 +93,9 @@ class LspClient:
                         fut.set_exception(RuntimeError(str(msg["error"])))
                     else:
                         fut.set_result(msg.get("result"))
+
+    def received(self, msg: dict[str, Any]) -> None:
+        """Every message from the server, before it is handled (a hook for subclasses)."""
 
     def _answer(self, msg: dict[str, Any]) -> None:
         result: Any = None

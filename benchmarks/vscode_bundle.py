@@ -53,44 +53,9 @@ class RecordingClient(LspClient):
         super().__init__(*a, **kw)
         self.messages: list[dict[str, Any]] = []
 
-    async def _read_loop(self) -> None:  # same framing as LspClient, plus log messages
-        assert self.proc is not None and self.proc.stdout is not None
-        out = self.proc.stdout
-        from lspclient import Published
-
-        while True:
-            length = 0
-            while True:
-                line = await out.readline()
-                if not line:
-                    return
-                line = line.strip()
-                if not line:
-                    break
-                name, _, value = line.partition(b":")
-                if name.lower() == b"content-length":
-                    length = int(value)
-            body = await out.readexactly(length)
-            now = time.perf_counter()
-            msg = json.loads(body)
-            if "method" in msg and "id" in msg:
-                if msg["method"] == "window/showMessageRequest":
-                    self.messages.append(msg)
-                self._answer(msg)
-            elif "method" in msg:
-                if msg["method"] == "textDocument/publishDiagnostics":
-                    p = msg["params"]
-                    self.published.append(Published(now, p["uri"], p.get("version"), p["diagnostics"]))
-                    self._changed.set()
-                elif msg["method"] in ("window/logMessage", "window/showMessage"):
-                    self.messages.append(msg)
-            elif "id" in msg:
-                fut = self._pending.pop(msg["id"], None)
-                if fut is not None and not fut.done():
-                    if "error" in msg:
-                        fut.set_exception(RuntimeError(str(msg["error"])))
-                    else:
-                        fut.set_result(msg.get("result"))
+    def received(self, msg: dict[str, Any]) -> None:
+        if msg.get("method") in ("window/showMessageRequest", "window/logMessage", "window/showMessage"):
+            self.messages.append(msg)
 
 
 def python_path(bundle: Path, python: str) -> str:
@@ -145,7 +110,8 @@ def k8s_manifest(lines: int = 1000) -> str:
            "    metadata:\n      labels:\n        app: web-{i}\n    spec:\n      containers:\n"
            "      - name: web\n        image: registry.example.com/web:{i}\n        ports:\n"
            "        - containerPort: 8080\n")
-    out, i = [], 0
+    out: list[str] = []
+    i = 0
     while sum(d.count("\n") for d in out) < lines:
         out.append(doc.format(i=i))
         i += 1
@@ -271,8 +237,8 @@ async def main_async(args: argparse.Namespace) -> int:
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as d:
         for spec in args.bundle:
-            name, _, path = spec.partition("=")
-            results[name] = await bench(name, Path(path), args.python, args.runs, args.edits, Path(d))
+            name, _, path = spec.partition("=")  # absolute: the servers run in other folders
+            results[name] = await bench(name, Path(path).resolve(), args.python, args.runs, args.edits, Path(d))
     load = os.getloadavg()
     py = subprocess.run([args.python, "--version"], capture_output=True, text=True).stdout.strip()
     print(f"\n{py} ({args.python}), {os.cpu_count()} CPUs, load average {load[0]:.1f}/{load[1]:.1f}\n")
