@@ -237,7 +237,8 @@ async def main_async(args: argparse.Namespace) -> int:
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as d:
         for spec in args.bundle:
-            name, _, path = spec.partition("=")  # absolute: the servers run in other folders
+            name, _, path = spec.partition("=")
+            # made absolute: the servers run in other folders, with PYTHONPATH built from it
             results[name] = await bench(name, Path(path).resolve(), args.python, args.runs, args.edits, Path(d))
     load = os.getloadavg()
     py = subprocess.run([args.python, "--version"], capture_output=True, text=True).stdout.strip()
