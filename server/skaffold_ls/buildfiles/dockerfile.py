@@ -15,7 +15,7 @@ import json
 import posixpath
 import re
 import shlex
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -480,8 +480,9 @@ def _shell_segments(shell: str) -> list[list[str]]:
     return [s for s in segments if s]
 
 
-def _find_go_builds(shell: str, stage: Stage, line: int, variables: Mapping[str, str | None]) -> list[GoBuild]:
-    builds: list[GoBuild] = []
+def _commands(shell: str, stage: Stage, variables: Mapping[str, str | None]) -> Iterator[tuple[str, dict[str, str], list[str]]]:
+    """Each simple command of a RUN line as (working directory, `VAR=value` / `env` prefix, argv):
+    `cd` moves the working directory for the commands after it."""
     cwd = stage.workdir
     for seg in _shell_segments(shell):
         words = [substitute(w, variables) for w in seg]
@@ -489,35 +490,30 @@ def _find_go_builds(shell: str, stage: Stage, line: int, variables: Mapping[str,
             cwd = _abs(words[1], cwd)
             continue
         env: dict[str, str] = {}
-        i = 0
-        if words and words[0] == "env":
-            i = 1
+        i = 1 if words and words[0] == "env" else 0
         while i < len(words) and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[i]):
             k, v = words[i].split("=", 1)
             env[k] = v
             i += 1
-        if i + 1 >= len(words):
-            continue
-        exe = posixpath.basename(words[i])
-        if exe != "go" or words[i + 1] not in ("build", "install"):
+        if i < len(words):
+            yield cwd, env, words[i:]
+
+
+def _find_go_builds(shell: str, stage: Stage, line: int, variables: Mapping[str, str | None]) -> list[GoBuild]:
+    builds: list[GoBuild] = []
+    for cwd, env, argv in _commands(shell, stage, variables):
+        if len(argv) < 2 or posixpath.basename(argv[0]) != "go" or argv[1] not in ("build", "install"):
             continue
         goflags = env.get("GOFLAGS", stage.env.get("GOFLAGS", ""))
         if "GOFLAGS" in stage.env and "GOFLAGS" not in env:
             env["GOFLAGS"] = stage.env["GOFLAGS"]
-        builds.append(_parse_go_build(words[i:], stage.index, line, cwd, env, goflags))
+        builds.append(_parse_go_build(argv, stage.index, line, cwd, env, goflags))
     return builds
 
 
 def _find_dotnet_builds(shell: str, stage: Stage, line: int, variables: Mapping[str, str | None]) -> list[DotnetBuild]:
     builds: list[DotnetBuild] = []
-    cwd = stage.workdir
-    for seg in _shell_segments(shell):
-        words = [substitute(w, variables) for w in seg]
-        if words and words[0] == "cd" and len(words) > 1:
-            cwd = _abs(words[1], cwd)
-            continue
-        while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
-            words = words[1:]
+    for cwd, _env, words in _commands(shell, stage, variables):
         if len(words) < 2 or posixpath.basename(words[0]) != "dotnet" or words[1] not in ("build", "publish"):
             continue
         configuration = output = None
