@@ -11,7 +11,7 @@ never stop the server from starting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +88,7 @@ def read_settings(raw: Any, base: Settings | None = None) -> Settings:
 def parse_settings(raw: Any, base: Settings | None = None) -> Settings:
     """Settings from a client's JSON; keys that are absent keep `base`'s values."""
     base = base or Settings()
-    s = Settings(base.schemas_directory, base.outdated_api_version, base.checks_enabled, base.max_file_size,
-                 base.run_directory)
+    s = replace(base, problems=[])  # unset keys keep the base's values; problems are this read's own
     data = _unwrap(raw)
 
     directory = _lookup(data, "schemas.directory")
