@@ -27,14 +27,9 @@ from skaffold_ls.debug.mapping import derive_mapping, order_pairs
 from skaffold_ls.debug.offline import offline_configurations
 from tests.actions.helpers import analysis_of
 
+from .helpers import write
+
 REPO = Path(__file__).resolve().parents[2]
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
 
 
 def config(yaml: str) -> str:

@@ -10,14 +10,7 @@ from skaffold_ls.config.effective import is_filepath_field, load_effective
 from skaffold_ls.config.loader import LoadRequest
 from skaffold_ls.config.sources import Sources
 
-HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
+from .helpers import HEAD, write
 
 
 def effective(root: Path, *profiles: str, run: RunContext | None = None, defaults: bool = True,

@@ -23,14 +23,7 @@ from skaffold_ls.features.effective import (
     render_yaml,
 )
 
-HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
+from .helpers import HEAD, write
 
 
 def text_of(root: Path, *profiles: str, defaults: bool = True, fmt: str = "yaml", command: str = "dev") -> str:

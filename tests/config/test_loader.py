@@ -9,15 +9,7 @@ from skaffold_ls.config.artifacts import artifacts_of
 from skaffold_ls.config.loader import LoadRequest, load
 from skaffold_ls.config.sources import Sources
 
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-
-
-HEAD = "apiVersion: skaffold/v4beta14\nkind: Config\n"
+from .helpers import HEAD, write
 
 
 def project(tmp_path: Path) -> Path:
